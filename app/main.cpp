@@ -1,0 +1,116 @@
+// Candidate Desk: the composition root. Builds the objects the window and the
+// command line use, and is the only file that knows the sandbox exists.
+#include "CommandLine.h"
+#include "MainWindow.h"
+#include "SandboxServer.h"
+#include "api/ApiEndpoint.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QThread>
+
+#include <cstdio>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Runs the sandbox on its own thread, so its uploads and SQLite writes never
+// hold up the window.
+class SandboxHost
+{
+public:
+    ~SandboxHost()
+    {
+        if (m_server)
+            QMetaObject::invokeMethod(m_server, [server = m_server] { delete server; },
+                                      Qt::BlockingQueuedConnection);
+        m_thread.quit();
+        m_thread.wait();
+    }
+
+    bool start(cdesk::sandbox::Options options, QString *error)
+    {
+        m_thread.setObjectName(u"sandbox"_s);
+        m_thread.start();
+        bool started = false;
+        QMetaObject::invokeMethod(
+            &m_context,
+            [&] {
+                m_server = new cdesk::sandbox::SandboxServer(std::move(options));
+                started = m_server->start();
+                if (!started) {
+                    *error = m_server->errorString();
+                    delete m_server;
+                    m_server = nullptr;
+                }
+            },
+            Qt::BlockingQueuedConnection);
+        return started;
+    }
+
+    void moveContext() { m_context.moveToThread(&m_thread); }
+    cdesk::sandbox::SandboxServer *server() const { return m_server; }
+
+private:
+    QThread m_thread;
+    QObject m_context;
+    cdesk::sandbox::SandboxServer *m_server = nullptr;
+};
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    Q_INIT_RESOURCE(cdesk);
+    QApplication::setApplicationName(u"candidate-desk"_s);
+    QApplication::setApplicationDisplayName(u"Candidate Desk"_s);
+    QApplication::setOrganizationName(u"candidate-desk"_s);
+    QApplication::setApplicationVersion(QStringLiteral(CDESK_VERSION));
+    QApplication::setWindowIcon(QIcon(u":/cdesk/icons/candidate-desk.svg"_s));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Put candidates into your applicant tracking system."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption sandboxOption(
+        u"sandbox"_s,
+        QApplication::translate("main", "Start a local sandbox API and connect to it."));
+    const QCommandLineOption apiUrlOption(
+        u"api-url"_s, QApplication::translate("main", "The Candidate API's base URL."), u"URL"_s);
+    parser.addOptions({sandboxOption, apiUrlOption});
+    parser.process(app);
+
+    QNetworkAccessManager network;
+    SandboxHost sandbox;
+    cdesk::ApiEndpoint endpoint;
+    const bool sandboxMode = parser.isSet(sandboxOption);
+    if (sandboxMode) {
+        cdesk::sandbox::Options options;
+        options.dataDir = cdesk::sandbox::defaultDataDir();
+        QString error;
+        sandbox.moveContext();
+        if (!sandbox.start(options, &error)) {
+            QMessageBox::critical(nullptr, QApplication::translate("main", "Candidate Desk"),
+                                  QApplication::translate("main", "The sandbox could not start: %1")
+                                      .arg(error));
+            return 1;
+        }
+        endpoint = cdesk::ApiEndpoint(sandbox.server()->baseUrl(), sandbox.server()->token());
+    } else {
+        // The keychain and the settings dialog arrive with the core issue; until
+        // then the token comes from the environment for headless use.
+        endpoint = cdesk::ApiEndpoint(QUrl(parser.value(apiUrlOption)),
+                                      qgetenv("CANDIDATE_DESK_TOKEN"));
+    }
+
+    cdesk::MainWindow window(&network, endpoint, sandboxMode);
+    window.show();
+    return app.exec();
+}

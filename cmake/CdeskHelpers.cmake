@@ -1,0 +1,32 @@
+# cdesk_add_test(NAME <name> SOURCES <files...> [LIBS <targets...>] [GUI] [LABELS <labels...>]
+#                [TIMEOUT <seconds>])
+#
+# Builds one QtTest executable that links the project's libraries (never the
+# executables) and registers it with CTest. Every test gets its own fixtures
+# path, a timeout, and QStandardPaths' test mode through the environment; GUI
+# tests run on the offscreen platform.
+function(cdesk_add_test)
+  cmake_parse_arguments(ARG "GUI" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  if(NOT ARG_NAME OR NOT ARG_SOURCES)
+    message(FATAL_ERROR "cdesk_add_test needs NAME and SOURCES")
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+
+  add_executable(${ARG_NAME} ${ARG_SOURCES})
+  target_link_libraries(${ARG_NAME} PRIVATE Qt6::Test cdesk_options ${ARG_LIBS})
+  target_compile_definitions(${ARG_NAME} PRIVATE
+    CDESK_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/tests/fixtures")
+
+  add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME})
+  set(env "QT_LOGGING_RULES=qt.httpserver.debug=false")
+  if(ARG_GUI)
+    list(APPEND env "QT_QPA_PLATFORM=offscreen")
+    list(APPEND ARG_LABELS gui)
+  endif()
+  set_tests_properties(${ARG_NAME} PROPERTIES
+    TIMEOUT ${ARG_TIMEOUT}
+    ENVIRONMENT "${env}"
+    LABELS "${ARG_LABELS}")
+endfunction()

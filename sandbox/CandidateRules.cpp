@@ -1,0 +1,351 @@
+#include "CandidateRules.h"
+
+#include "MultipartParser.h"
+#include "ResumeSniffer.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QStringDecoder>
+#include <QUrl>
+
+using namespace Qt::StringLiterals;
+
+namespace cdesk::sandbox {
+
+namespace {
+
+const QString kRequired = u"This field is required."_s;
+const QString kBlank = u"This field may not be blank."_s;
+const QString kNull = u"This field may not be null."_s;
+const QString kNotString = u"Not a valid string."_s;
+
+QString tooLong(int max)
+{
+    return u"Ensure this field has no more than %1 characters."_s.arg(max);
+}
+
+void addError(QJsonObject &errors, const QString &field, const QString &message)
+{
+    QJsonArray list = errors.value(field).toArray();
+    list.append(message);
+    errors.insert(field, list);
+}
+
+// DRF's CharField: strings, and numbers turned into their text; anything else refused.
+std::optional<QString> asString(const QJsonValue &v)
+{
+    if (v.isString())
+        return v.toString();
+    if (v.isDouble()) {
+        const double d = v.toDouble();
+        return d == double(qint64(d)) ? QString::number(qint64(d)) : QString::number(d);
+    }
+    return std::nullopt;
+}
+
+// A required text field: trimmed, not blank, at most max characters.
+QString requiredText(const QJsonObject &fields, const QString &name, int max, QJsonObject &errors)
+{
+    if (!fields.contains(name)) {
+        addError(errors, name, kRequired);
+        return {};
+    }
+    const QJsonValue v = fields.value(name);
+    if (v.isNull()) {
+        addError(errors, name, kNull);
+        return {};
+    }
+    const auto text = asString(v);
+    if (!text) {
+        addError(errors, name, kNotString);
+        return {};
+    }
+    const QString trimmed = text->trimmed();
+    if (trimmed.isEmpty())
+        addError(errors, name, kBlank);
+    else if (trimmed.size() > max)
+        addError(errors, name, tooLong(max));
+    return trimmed;
+}
+
+// An optional text field: absent, null or blank is null.
+QString optionalText(const QJsonObject &fields, const QString &name, int max, QJsonObject &errors)
+{
+    const QJsonValue v = fields.value(name);
+    if (v.isUndefined() || v.isNull())
+        return {};
+    const auto text = asString(v);
+    if (!text) {
+        addError(errors, name, kNotString);
+        return {};
+    }
+    const QString trimmed = text->trimmed();
+    if (trimmed.size() > max)
+        addError(errors, name, tooLong(max));
+    return trimmed.isEmpty() ? QString() : trimmed;
+}
+
+bool isValidPhone(const QString &phone)
+{
+    int digits = 0;
+    for (QChar c : phone) {
+        if (c >= u'0' && c <= u'9')
+            ++digits;
+        else if (!QStringView(u" +-().").contains(c))
+            return false;
+    }
+    return digits >= 7;
+}
+
+bool isValidHttpUrl(const QString &text)
+{
+    if (text.size() > 2000)
+        return false;
+    const QUrl url(text, QUrl::StrictMode);
+    return url.isValid() && (url.scheme() == u"http"_s || url.scheme() == u"https"_s)
+        && !url.host().isEmpty();
+}
+
+std::optional<QJsonObject> customFields(const QJsonValue &value, QJsonObject &errors)
+{
+    const QString field = u"custom_fields"_s;
+    if (value.isUndefined() || value.isNull())
+        return std::nullopt;
+    if (!value.isObject()) {
+        static const QHash<QJsonValue::Type, QString> pyNames = {
+            {QJsonValue::Array, u"list"_s}, {QJsonValue::String, u"str"_s},
+            {QJsonValue::Double, u"int"_s}, {QJsonValue::Bool, u"bool"_s}};
+        addError(errors, field,
+                 u"Expected a dictionary of items but got type \"%1\"."_s.arg(
+                     pyNames.value(value.type(), u"unknown"_s)));
+        return std::nullopt;
+    }
+    const QJsonObject object = value.toObject();
+    if (object.size() > 50) {
+        addError(errors, field, u"Ensure this field has no more than 50 keys."_s);
+        return std::nullopt;
+    }
+    static const QRegularExpression keyRule(u"^[a-z0-9_]{1,64}$"_s);
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!keyRule.match(it.key()).hasMatch()) {
+            addError(errors, field,
+                     u"Invalid key \"%1\": use 1 to 64 characters of a-z, 0-9 and _."_s.arg(
+                         it.key().left(80)));
+        } else if (!it.value().isString()) {
+            addError(errors, field, u"The value of \"%1\" must be a string."_s.arg(it.key()));
+        } else if (it.value().toString().size() > 2000) {
+            addError(errors, field,
+                     u"The value of \"%1\" has more than 2000 characters."_s.arg(it.key()));
+        }
+    }
+    return object;
+}
+
+std::optional<qint64> jobId(const QJsonValue &value, const CandidateRules &rules,
+                            QJsonObject &errors)
+{
+    const QString field = u"job_id"_s;
+    if (value.isUndefined() || value.isNull())
+        return std::nullopt;
+    qint64 id = 0;
+    bool ok = false;
+    if (value.isDouble()) {
+        const double d = value.toDouble();
+        ok = d == double(qint64(d));
+        id = qint64(d);
+    } else if (value.isString()) {
+        const QString text = value.toString().trimmed();
+        if (text.isEmpty())
+            return std::nullopt; // an empty form field: the Talent Pool
+        id = text.toLongLong(&ok);
+    }
+    if (!ok) {
+        const QString type = value.isString() ? u"str"_s : value.isBool() ? u"bool"_s : u"dict"_s;
+        addError(errors, field, u"Incorrect type. Expected pk value, received %1."_s.arg(type));
+        return std::nullopt;
+    }
+    const auto job = rules.findJob(id);
+    if (!job) {
+        addError(errors, field, u"Invalid pk \"%1\" - object does not exist."_s.arg(id));
+        return std::nullopt;
+    }
+    if (job->status != u"open"_s) {
+        addError(errors, field, u"This job is closed."_s);
+        return std::nullopt;
+    }
+    return id;
+}
+
+} // namespace
+
+QString normalizedEmail(const QString &email)
+{
+    const qsizetype at = email.lastIndexOf(u'@');
+    if (at <= 0 || at == email.size() - 1)
+        return {};
+    const QString local = email.left(at);
+    QString domain = email.mid(at + 1);
+    bool ascii = true;
+    for (QChar c : domain)
+        ascii = ascii && c.unicode() < 0x80;
+    if (!ascii) {
+        const QByteArray ace = QUrl::toAce(domain);
+        if (ace.isEmpty())
+            return {};
+        domain = QString::fromLatin1(ace);
+    }
+    // WHATWG HTML: the "valid e-mail address" production.
+    static const QRegularExpression rule(
+        u"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+        "(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"_s);
+    if (!rule.match(local + u'@' + domain).hasMatch())
+        return {};
+    return local + u'@' + email.mid(at + 1).toLower();
+}
+
+CandidateInput CandidateInput::fromJson(const QJsonObject &object)
+{
+    CandidateInput input;
+    input.fields = object;
+    return input;
+}
+
+CandidateInput CandidateInput::fromFormParts(const QList<MultipartPart> &parts)
+{
+    CandidateInput input;
+    input.fromMultipart = true;
+    for (const auto &part : parts) {
+        if (part.name == u"resume"_s && part.hasFileName) {
+            input.resume = UploadedFile{part.fileName, part.data};
+            continue;
+        }
+        if (part.hasFileName) {
+            addError(input.partErrors, part.name,
+                     u"Expected text, but got a file. Only \"resume\" takes a file."_s);
+            continue;
+        }
+        auto decoder = QStringDecoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        QString text = decoder(part.data);
+        if (decoder.hasError()) {
+            addError(input.partErrors, part.name, u"The text is not valid UTF-8."_s);
+            continue;
+        }
+        if (part.name == u"resume"_s) {
+            addError(input.partErrors, part.name,
+                     u"The submitted data was not a file. Check the encoding type on the form."_s);
+            continue;
+        }
+        if (part.name == u"custom_fields"_s) {
+            if (text.trimmed().isEmpty()) {
+                input.fields.insert(part.name, QJsonValue::Null);
+                continue;
+            }
+            QJsonParseError error;
+            const auto doc = QJsonDocument::fromJson(part.data, &error);
+            if (error.error != QJsonParseError::NoError) {
+                addError(input.partErrors, part.name, u"Value must be valid JSON."_s);
+                continue;
+            }
+            input.fields.insert(part.name,
+                                doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array()));
+            continue;
+        }
+        input.fields.insert(part.name, text);
+    }
+    return input;
+}
+
+QByteArray CandidateInput::fingerprint() const
+{
+    QJsonObject canonical = fields; // QJsonObject keeps its keys sorted: a canonical order
+    if (resume) {
+        canonical.insert(u"\x01resume_name"_s, resume->fileName);
+        canonical.insert(u"\x01resume_sha256"_s,
+                         QString::fromLatin1(
+                             QCryptographicHash::hash(resume->data, QCryptographicHash::Sha256)
+                                 .toHex()));
+    }
+    // Multipart and JSON bodies that say the same thing count as the same request.
+    if (fromMultipart) {
+        for (auto it = canonical.begin(); it != canonical.end(); ++it) {
+            if (it.value().isString() && it.value().toString().isEmpty())
+                it.value() = QJsonValue::Null;
+        }
+    }
+    return QCryptographicHash::hash(QJsonDocument(canonical).toJson(QJsonDocument::Compact),
+                                    QCryptographicHash::Sha256);
+}
+
+ValidatedCandidate CandidateRules::validate(const CandidateInput &input,
+                                            const CandidateRecord *existing) const
+{
+    ValidatedCandidate out;
+    QJsonObject &errors = out.errors;
+    errors = input.partErrors;
+    const QJsonObject &f = input.fields;
+    CandidateRecord &c = out.record;
+
+    c.name = requiredText(f, u"name"_s, 200, errors);
+
+    if (!errors.contains(u"email"_s)) {
+        const QString email = requiredText(f, u"email"_s, 254, errors);
+        if (!errors.contains(u"email"_s)) {
+            c.email = normalizedEmail(email);
+            if (c.email.isEmpty())
+                addError(errors, u"email"_s, u"Enter a valid email address."_s);
+        }
+    }
+
+    if (!errors.contains(u"phone"_s)) {
+        c.phone = requiredText(f, u"phone"_s, 32, errors);
+        if (!errors.contains(u"phone"_s)) {
+            if (c.phone.size() < 4)
+                addError(errors, u"phone"_s, u"Ensure this field has at least 4 characters."_s);
+            else if (!isValidPhone(c.phone))
+                addError(errors, u"phone"_s, u"Enter a valid phone number."_s);
+        }
+    }
+
+    if (!errors.contains(u"resume_url"_s)) {
+        c.resumeUrl = optionalText(f, u"resume_url"_s, 2000, errors);
+        if (!c.resumeUrl.isNull() && !isValidHttpUrl(c.resumeUrl))
+            addError(errors, u"resume_url"_s, u"Enter a valid URL."_s);
+    }
+
+    if (input.resume) {
+        if (input.resume->data.isEmpty()) {
+            addError(errors, u"resume"_s, u"The submitted file is empty."_s);
+        } else {
+            out.resumeContentType = sniffResumeType(input.resume->data);
+            if (out.resumeContentType.isEmpty()) {
+                addError(errors, u"resume"_s,
+                         u"Unsupported file type. Upload a PDF, DOC, DOCX, ODT, RTF or TXT file."_s);
+            }
+        }
+    } else if (c.resumeUrl.isNull() && !errors.contains(u"resume"_s)
+               && !errors.contains(u"resume_url"_s) && !(existing && existing->resume)
+               && !(existing && !existing->resumeUrl.isNull())) {
+        addError(errors, u"resume"_s, u"Provide a resume file or a resume_url."_s);
+    }
+
+    if (!errors.contains(u"job_id"_s))
+        c.jobId = jobId(f.value(u"job_id"_s), *this, errors);
+
+    if (!errors.contains(u"source"_s)) {
+        c.source = optionalText(f, u"source"_s, 100, errors);
+        // DRF applies a field's default whenever the field is absent.
+        if (!f.contains(u"source"_s))
+            c.source = u"API"_s;
+    }
+    if (!errors.contains(u"industry"_s))
+        c.industry = optionalText(f, u"industry"_s, 100, errors);
+    if (!errors.contains(u"department"_s))
+        c.department = optionalText(f, u"department"_s, 100, errors);
+    if (!errors.contains(u"custom_fields"_s))
+        c.customFields = customFields(f.value(u"custom_fields"_s), errors);
+    return out;
+}
+
+} // namespace cdesk::sandbox

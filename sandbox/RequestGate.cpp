@@ -1,0 +1,217 @@
+#include "RequestGate.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTcpSocket>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace cdesk::sandbox {
+
+namespace {
+
+constexpr char kRejectedProperty[] = "cdesk_gate_rejected";
+// After answering a bad request, read and discard what the client still sends
+// (up to this much) so closing does not reset the connection before the
+// client has read the answer.
+constexpr qint64 kMaxDrainBytes = 16 * 1024 * 1024;
+constexpr int kDrainGraceMs = 2000;
+
+const QByteArrayList kMethods = {"GET",     "HEAD",  "POST",  "PUT",     "DELETE",
+                                 "OPTIONS", "PATCH", "TRACE", "CONNECT"};
+
+bool isTokenChar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
+}
+
+} // namespace
+
+RequestGate::RequestGate(QTcpSocket *socket, Limits limits)
+    : QObject(socket)
+    , m_socket(socket)
+    , m_limits(std::move(limits))
+{
+    connect(socket, &QTcpSocket::readyRead, this, &RequestGate::onReadyRead);
+}
+
+bool RequestGate::isRejected(const QTcpSocket *socket)
+{
+    return socket->property(kRejectedProperty).toBool();
+}
+
+void RequestGate::onReadyRead()
+{
+    if (m_state == State::Rejected) {
+        drain();
+        return;
+    }
+    if (m_state == State::PassThrough)
+        return;
+
+    // Bytes QtHttpServer has not read yet: it reads after us, in the same emission.
+    QByteArray fresh = m_socket->peek(m_socket->bytesAvailable());
+    while (!fresh.isEmpty() && m_state != State::Rejected && m_state != State::PassThrough) {
+        if (m_state == State::Body) {
+            const qint64 used = qMin<qint64>(m_bodyLeft, fresh.size());
+            m_bodyLeft -= used;
+            fresh.remove(0, used);
+            if (m_bodyLeft == 0)
+                m_state = State::Head;
+            continue;
+        }
+        // Skip the blank lines some clients send between requests (RFC 9112 2.2).
+        if (m_head.isEmpty()) {
+            qsizetype skip = 0;
+            while (skip < fresh.size() && (fresh[skip] == '\r' || fresh[skip] == '\n'))
+                ++skip;
+            fresh.remove(0, skip);
+            if (fresh.isEmpty())
+                break;
+        }
+        const qsizetype before = m_head.size();
+        m_head.append(fresh.left(m_limits.maxHeadBytes + 4 - before));
+        qsizetype end = m_head.indexOf("\r\n\r\n");
+        qsizetype endLength = 4;
+        if (end < 0) {
+            end = m_head.indexOf("\n\n");
+            endLength = 2;
+        }
+        if (end < 0) {
+            // Judge the request line as soon as it is complete, not after the headers.
+            const qsizetype lineEnd = m_head.indexOf('\n');
+            if (lineEnd >= 0 && !inspectHead(m_head.left(lineEnd)))
+                return;
+            if (m_head.size() > m_limits.maxHeadBytes) {
+                reject(400, "Bad Request",
+                       "Request headers too large. The limit is "
+                           + QByteArray::number(m_limits.maxHeadBytes / 1024) + " KB.");
+                return;
+            }
+            return; // wait for more of the head
+        }
+        const QByteArray head = m_head.left(end);
+        const qsizetype consumed = end + endLength - before;
+        fresh.remove(0, consumed);
+        m_head.clear();
+        if (!inspectHead(head))
+            return;
+    }
+}
+
+// Checks a request head (request line and header lines, without the blank
+// line) or, while the head is incomplete, just its request line.
+bool RequestGate::inspectHead(const QByteArray &head)
+{
+    const QList<QByteArray> lines = head.split('\n');
+    const QByteArray requestLine = lines.value(0).trimmed();
+    const QList<QByteArray> parts = requestLine.split(' ');
+    if (parts.size() != 3 || !kMethods.contains(parts[0]) || parts[1].isEmpty()
+        || !(parts[2] == "HTTP/1.1" || parts[2] == "HTTP/1.0")) {
+        reject(400, "Bad Request", "Malformed request line.");
+        return false;
+    }
+    if (lines.size() == 1)
+        return true; // only the request line so far
+
+    qint64 contentLength = 0;
+    bool chunked = false;
+    bool expectContinue = false;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        QByteArray line = lines[i];
+        if (line.endsWith('\r'))
+            line.chop(1);
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0) {
+            reject(400, "Bad Request", "Malformed header line.");
+            return false;
+        }
+        const QByteArray name = line.left(colon).toLower();
+        for (char c : name) {
+            if (!isTokenChar(c)) {
+                reject(400, "Bad Request", "Malformed header name.");
+                return false;
+            }
+        }
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        for (char c : value) {
+            const auto u = static_cast<uchar>(c);
+            if ((u < 0x20 && u != '\t') || u == 0x7f) {
+                reject(400, "Bad Request", "Control character in a header value.");
+                return false;
+            }
+        }
+        if (name == "content-length") {
+            bool ok = false;
+            contentLength = value.toLongLong(&ok);
+            if (!ok || contentLength < 0) {
+                reject(400, "Bad Request", "Invalid Content-Length.");
+                return false;
+            }
+        } else if (name == "transfer-encoding") {
+            chunked = value.toLower().contains("chunked");
+        } else if (name == "expect") {
+            expectContinue = value.toLower() == "100-continue";
+        }
+    }
+    if (m_limits.maxBodyBytes > 0 && contentLength > m_limits.maxBodyBytes) {
+        reject(413, "Request Entity Too Large", m_limits.tooLargeDetail);
+        return false;
+    }
+    if (expectContinue)
+        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    if (chunked) {
+        // Chunk framing is QtHttpServer's to read; the gate steps aside on this connection.
+        m_state = State::PassThrough;
+        return true;
+    }
+    m_bodyLeft = contentLength;
+    m_state = m_bodyLeft > 0 ? State::Body : State::Head;
+    return true;
+}
+
+void RequestGate::reject(int status, const QByteArray &reason, const QByteArray &detail)
+{
+    m_state = State::Rejected;
+    m_socket->setProperty(kRejectedProperty, true);
+    const QByteArray body
+        = QJsonDocument(QJsonObject{{u"detail"_s, QString::fromUtf8(detail)}}).toJson(
+            QJsonDocument::Compact);
+    m_socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
+                    + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    drain();
+    // Close once the client has had time to read the answer and stop sending.
+    QTimer::singleShot(kDrainGraceMs, m_socket, [socket = m_socket] { socket->disconnectFromHost(); });
+}
+
+void RequestGate::drain()
+{
+    // Reading here, before QtHttpServer's slot, leaves it nothing to parse.
+    const QByteArray discarded = m_socket->read(m_socket->bytesAvailable());
+    m_drained += discarded.size();
+    if (m_drained > kMaxDrainBytes)
+        m_socket->abort();
+}
+
+GatedTcpServer::GatedTcpServer(RequestGate::Limits limits, QObject *parent)
+    : QTcpServer(parent)
+    , m_limits(std::move(limits))
+{
+}
+
+void GatedTcpServer::incomingConnection(qintptr socketDescriptor)
+{
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(socketDescriptor)) {
+        delete socket;
+        return;
+    }
+    new RequestGate(socket, m_limits);
+    addPendingConnection(socket);
+}
+
+} // namespace cdesk::sandbox

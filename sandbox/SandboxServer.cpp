@@ -1,0 +1,958 @@
+#include "SandboxServer.h"
+
+#include "CandidateRules.h"
+#include "FaultsJson.h"
+#include "MultipartParser.h"
+#include "RequestGate.h"
+#include "SandboxStore.h"
+#include "SeedJobs.h"
+
+#include <QAbstractHttpServer>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QHttpServerRequest>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QSaveFile>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QUrlQuery>
+#include <QUuid>
+
+#include <deque>
+#include <functional>
+
+using namespace Qt::StringLiterals;
+
+namespace cdesk::sandbox {
+
+namespace {
+
+constexpr auto kApiPrefix = "/api/v1/";
+constexpr int kIdempotencyHours = 24;
+
+struct Reply
+{
+    int status = 200;
+    QByteArray body;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    bool dropConnection = false; // the write is committed, then the connection closes unanswered
+
+    static Reply json(int status, const QJsonValue &value)
+    {
+        Reply r;
+        r.status = status;
+        r.body = value.isArray() ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
+                                 : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+        return r;
+    }
+    static Reply detail(int status, const QString &text)
+    {
+        return json(status, QJsonObject{{u"detail"_s, text}});
+    }
+    Reply &header(const QByteArray &name, const QByteArray &value)
+    {
+        headers.append({name, value});
+        return *this;
+    }
+};
+
+QByteArray reasonPhrase(int status)
+{
+    static const QHash<int, QByteArray> phrases = {
+        {200, "OK"},
+        {201, "Created"},
+        {307, "Temporary Redirect"},
+        {400, "Bad Request"},
+        {401, "Unauthorized"},
+        {403, "Forbidden"},
+        {404, "Not Found"},
+        {405, "Method Not Allowed"},
+        {409, "Conflict"},
+        {413, "Request Entity Too Large"},
+        {415, "Unsupported Media Type"},
+        {422, "Unprocessable Entity"},
+        {429, "Too Many Requests"},
+        {500, "Internal Server Error"},
+    };
+    return phrases.value(status, "Unknown");
+}
+
+QString isoTime(const QDateTime &t)
+{
+    return t.toUTC().toString(Qt::ISODateWithMs);
+}
+
+QString pyTypeName(const QJsonDocument &doc, const QByteArray &raw)
+{
+    if (doc.isArray())
+        return u"list"_s;
+    const QByteArray t = raw.trimmed();
+    if (t.startsWith('"'))
+        return u"str"_s;
+    if (t == "null")
+        return u"NoneType"_s;
+    if (t == "true" || t == "false")
+        return u"bool"_s;
+    return t.contains('.') || t.contains('e') || t.contains('E') ? u"float"_s : u"int"_s;
+}
+
+QString megabytes(qint64 bytes)
+{
+    const double mb = double(bytes) / (1024.0 * 1024.0);
+    return QString::number(mb, 'g', 4);
+}
+
+} // namespace
+
+// QtHttpServer's abstract server, so requests arrive with their socket: the
+// sandbox needs it to delay an answer or to close a connection unanswered.
+class HttpEndpoint : public QAbstractHttpServer
+{
+public:
+    using Handler = std::function<Reply(const QHttpServerRequest &)>;
+    HttpEndpoint(Handler handler, std::function<int()> latencyMs)
+        : m_handler(std::move(handler))
+        , m_latencyMs(std::move(latencyMs))
+    {
+    }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override { }
+
+private:
+    Handler m_handler;
+    std::function<int()> m_latencyMs;
+};
+
+class SandboxServer::Private
+{
+public:
+    explicit Private(Options o)
+        : options(std::move(o))
+    {
+    }
+
+    Reply handle(const QHttpServerRequest &request);
+    Reply handleAdmin(const QHttpServerRequest &request, const QString &path);
+    Reply handleApi(const QHttpServerRequest &request, const QString &path);
+    Reply listJobs(const QHttpServerRequest &request);
+    Reply getJob(qint64 id);
+    Reply listCandidates(const QHttpServerRequest &request);
+    Reply getCandidate(qint64 id);
+    Reply createCandidate(const QHttpServerRequest &request);
+    Reply updateCandidate(const QHttpServerRequest &request, qint64 id);
+
+    std::optional<Reply> readInput(const QHttpServerRequest &request, CandidateInput *input);
+    std::optional<Reply> checkResumeSize(const CandidateInput &input);
+    bool storeResume(const UploadedFile &file, const QString &contentType, ResumeFile *stored,
+                     QString *error);
+    QJsonObject candidateJson(const CandidateRecord &c);
+    Reply paginate(const QHttpServerRequest &request, int total, int page, int pageSize,
+                   const QJsonArray &results);
+    std::optional<Reply> pageParams(const QHttpServerRequest &request, int *page, int *pageSize);
+    std::optional<Reply> applyFaults();
+    bool takeFault(int *next, double rate);
+
+    QString origin(const QHttpServerRequest &request) const;
+    QDateTime now() const { return fixedNow.isValid() ? fixedNow : QDateTime::currentDateTimeUtc(); }
+    Reply tooLarge() const;
+    QString tooLargeDetail() const;
+
+    Options options;
+    Faults faults;
+    QDateTime fixedNow;
+    std::unique_ptr<QTemporaryDir> tempDir;
+    std::unique_ptr<SandboxStore> store;
+    std::unique_ptr<HttpEndpoint> http;
+    GatedTcpServer *tcp = nullptr;
+    std::deque<QDateTime> recentRequests; // for throttling: API requests in the last second
+    QString error;
+    CandidateRules rules;
+};
+
+SandboxServer::SandboxServer(Options options, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(std::move(options)))
+{
+    auto random40hex = [] {
+        QByteArray bytes(20, Qt::Uninitialized);
+        QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), 5);
+        return bytes.toHex();
+    };
+    if (d->options.token.isEmpty())
+        d->options.token = random40hex();
+    if (d->options.readOnlyToken.isEmpty())
+        d->options.readOnlyToken = random40hex();
+    if (d->options.adminToken.isEmpty())
+        d->options.adminToken = random40hex();
+    d->faults = d->options.faults;
+    d->fixedNow = d->options.fixedNow;
+    d->rules.findJob = [this](qint64 id) { return d->store->job(id); };
+}
+
+SandboxServer::~SandboxServer() = default;
+
+bool SandboxServer::start()
+{
+    if (d->options.dataDir.isEmpty()) {
+        d->tempDir = std::make_unique<QTemporaryDir>();
+        if (!d->tempDir->isValid()) {
+            d->error = tr("Cannot create a temporary data folder: %1").arg(d->tempDir->errorString());
+            return false;
+        }
+        d->options.dataDir = d->tempDir->path();
+    }
+    d->options.dataDir = QDir(d->options.dataDir).absolutePath();
+    d->store = std::make_unique<SandboxStore>(d->options.dataDir);
+    QString error;
+    if (!d->store->open(&error)) {
+        d->error = tr("Cannot open the sandbox database in %1: %2").arg(d->options.dataDir, error);
+        return false;
+    }
+    if (!d->store->hasJobs()) {
+        QList<JobRecord> jobs;
+        if (d->options.seedJobsFile.isEmpty())
+            jobs = defaultSeedJobs();
+        else if (!readSeedJobs(d->options.seedJobsFile, &jobs, &error)) {
+            d->error = error;
+            return false;
+        }
+        if (!d->store->insertJobs(jobs, &error)) {
+            d->error = tr("Cannot store the seed jobs: %1").arg(error);
+            return false;
+        }
+    }
+
+    RequestGate::Limits limits;
+    limits.maxBodyBytes = qMax(4 * d->options.maxResumeBytes, d->options.maxResumeBytes + (16 << 20));
+    limits.tooLargeDetail = d->tooLargeDetail().toUtf8();
+    d->http = std::make_unique<HttpEndpoint>(
+        [this](const QHttpServerRequest &request) { return d->handle(request); },
+        [this] { return d->faults.latencyMs; });
+    d->tcp = new GatedTcpServer(limits);
+    if (!d->tcp->listen(QHostAddress::LocalHost, d->options.port)) {
+        d->error = tr("Cannot listen on 127.0.0.1:%1: %2")
+                       .arg(d->options.port)
+                       .arg(d->tcp->errorString());
+        delete d->tcp;
+        d->tcp = nullptr;
+        return false;
+    }
+    d->http->bind(d->tcp); // the HTTP server takes ownership
+    return true;
+}
+
+QString SandboxServer::errorString() const
+{
+    return d->error;
+}
+
+quint16 SandboxServer::port() const
+{
+    return d->tcp ? d->tcp->serverPort() : 0;
+}
+
+QUrl SandboxServer::baseUrl() const
+{
+    return QUrl(u"http://127.0.0.1:%1/api/v1"_s.arg(port()));
+}
+
+QUrl SandboxServer::adminUrl() const
+{
+    return QUrl(u"http://127.0.0.1:%1/_sandbox/faults"_s.arg(port()));
+}
+
+QByteArray SandboxServer::token() const
+{
+    return d->options.token;
+}
+
+QByteArray SandboxServer::readOnlyToken() const
+{
+    return d->options.readOnlyToken;
+}
+
+QByteArray SandboxServer::adminToken() const
+{
+    return d->options.adminToken;
+}
+
+QString SandboxServer::dataDir() const
+{
+    return d->options.dataDir;
+}
+
+Faults SandboxServer::faults() const
+{
+    return d->faults;
+}
+
+void SandboxServer::setFaults(const Faults &faults)
+{
+    d->faults = faults;
+}
+
+QByteArray SandboxServer::announcement() const
+{
+    const QJsonObject o{
+        {u"base_url"_s, baseUrl().toString()},
+        {u"token"_s, QString::fromLatin1(token())},
+        {u"read_only_token"_s, QString::fromLatin1(readOnlyToken())},
+        {u"admin_url"_s, adminUrl().toString()},
+        {u"admin_token"_s, QString::fromLatin1(adminToken())},
+        {u"data_dir"_s, dataDir()},
+    };
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+bool HttpEndpoint::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    if (RequestGate::isRejected(socket))
+        return true; // already answered by the gate
+    const Reply reply = m_handler(request);
+
+    QPointer<QTcpSocket> guard(socket);
+    auto deliver = [guard, reply] {
+        if (!guard || guard->state() != QAbstractSocket::ConnectedState)
+            return;
+        if (reply.dropConnection) {
+            guard->abort();
+            return;
+        }
+        QByteArray out = "HTTP/1.1 " + QByteArray::number(reply.status) + ' '
+            + reasonPhrase(reply.status) + "\r\n";
+        bool hasType = false;
+        for (const auto &[name, value] : reply.headers) {
+            hasType = hasType || name.compare("content-type", Qt::CaseInsensitive) == 0;
+            out += name + ": " + value + "\r\n";
+        }
+        if (!hasType)
+            out += "Content-Type: application/json\r\n";
+        out += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n\r\n";
+        out += reply.body;
+        guard->write(out);
+    };
+    const int latency = m_latencyMs();
+    if (latency > 0)
+        QTimer::singleShot(latency, socket, deliver);
+    else
+        deliver();
+    return true;
+}
+
+QString SandboxServer::Private::origin(const QHttpServerRequest &request) const
+{
+    QByteArray host = request.value("host");
+    if (host.isEmpty())
+        host = "127.0.0.1:" + QByteArray::number(tcp ? tcp->serverPort() : 0);
+    return u"http://"_s + QString::fromLatin1(host);
+}
+
+QString SandboxServer::Private::tooLargeDetail() const
+{
+    return u"Resume file too large. Maximum size is %1 MB."_s.arg(megabytes(options.maxResumeBytes));
+}
+
+Reply SandboxServer::Private::tooLarge() const
+{
+    return Reply::detail(413, tooLargeDetail());
+}
+
+Reply SandboxServer::Private::handle(const QHttpServerRequest &request)
+{
+    const QString path = request.url().path();
+    if (path.startsWith(u"/_sandbox/"_s))
+        return handleAdmin(request, path);
+    if (path.startsWith(QLatin1StringView(kApiPrefix)))
+        return handleApi(request, path.mid(qsizetype(strlen(kApiPrefix))));
+    return Reply::detail(404, u"Not found."_s);
+}
+
+namespace {
+
+enum class Auth { Missing, Invalid, ReadWrite, ReadOnly, Admin };
+
+struct AuthResult
+{
+    Auth auth = Auth::Missing;
+    QString message;
+    QByteArray token;
+};
+
+AuthResult authenticate(const QHttpServerRequest &request, const Options &options)
+{
+    const QList<QByteArray> parts = request.value("authorization").simplified().split(' ');
+    if (parts.isEmpty() || parts[0].toLower() != "token")
+        return {Auth::Missing, u"Authentication credentials were not provided."_s, {}};
+    if (parts.size() == 1)
+        return {Auth::Invalid, u"Invalid token header. No credentials provided."_s, {}};
+    if (parts.size() > 2)
+        return {Auth::Invalid, u"Invalid token header. Token string should not contain spaces."_s,
+                {}};
+    const QByteArray &token = parts[1];
+    if (token == options.token)
+        return {Auth::ReadWrite, {}, token};
+    if (token == options.readOnlyToken)
+        return {Auth::ReadOnly, {}, token};
+    if (token == options.adminToken)
+        return {Auth::Admin, {}, token};
+    return {Auth::Invalid, u"Invalid token."_s, {}};
+}
+
+Reply unauthorized(const QString &message)
+{
+    return Reply::detail(401, message).header("WWW-Authenticate", "Token");
+}
+
+Reply forbidden()
+{
+    return Reply::detail(403, u"You do not have permission to perform this action."_s);
+}
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    case QHttpServerRequest::Method::Connect: return "CONNECT";
+    case QHttpServerRequest::Method::Trace: return "TRACE";
+    default: return "UNKNOWN";
+    }
+}
+
+Reply methodNotAllowed(QHttpServerRequest::Method method, const QByteArray &allow)
+{
+    return Reply::detail(405, u"Method \"%1\" not allowed."_s.arg(QString::fromLatin1(methodName(method))))
+        .header("Allow", allow);
+}
+
+// "candidates/42/" -> 42; anything else -> 0.
+qint64 idSegment(const QString &path, const QString &collection)
+{
+    if (!path.startsWith(collection) || !path.endsWith(u'/'))
+        return 0;
+    const QString middle = path.mid(collection.size(), path.size() - collection.size() - 1);
+    bool ok = false;
+    const qint64 id = middle.toLongLong(&ok);
+    return ok && id > 0 && !middle.startsWith(u'+') ? id : 0;
+}
+
+} // namespace
+
+Reply SandboxServer::Private::handleAdmin(const QHttpServerRequest &request, const QString &path)
+{
+    const bool isFaults = path == u"/_sandbox/faults"_s;
+    const bool isClock = path == u"/_sandbox/clock"_s;
+    if (!isFaults && !isClock)
+        return Reply::detail(404, u"Not found."_s);
+    const AuthResult auth = authenticate(request, options);
+    if (auth.auth == Auth::Missing || auth.auth == Auth::Invalid)
+        return unauthorized(auth.message);
+    if (auth.auth != Auth::Admin)
+        return forbidden();
+    const auto method = request.method();
+    if (method != QHttpServerRequest::Method::Get && method != QHttpServerRequest::Method::Put)
+        return methodNotAllowed(method, "GET, PUT");
+
+    auto clockJson = [this] {
+        return QJsonObject{{u"now"_s, isoTime(now())},
+                           {u"frozen"_s, fixedNow.isValid()}};
+    };
+    if (method == QHttpServerRequest::Method::Get)
+        return Reply::json(200, isFaults ? faultsToJson(faults) : clockJson());
+
+    QJsonParseError parseError;
+    const auto doc = QJsonDocument::fromJson(request.body(), &parseError);
+    if (!doc.isObject())
+        return Reply::detail(400, u"Send a JSON object."_s);
+    const QJsonObject patch = doc.object();
+    if (isFaults) {
+        QString error;
+        if (!applyFaultsJson(patch, &faults, &error))
+            return Reply::detail(400, error);
+        return Reply::json(200, faultsToJson(faults));
+    }
+    if (patch.contains(u"now"_s)) {
+        const QJsonValue v = patch.value(u"now"_s);
+        if (v.isNull()) {
+            fixedNow = QDateTime();
+        } else {
+            const auto t = QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
+            if (!t.isValid())
+                return Reply::detail(400, u"now must be an RFC 3339 time or null."_s);
+            fixedNow = t.toUTC();
+        }
+    }
+    if (patch.contains(u"advance_seconds"_s)) {
+        if (!fixedNow.isValid())
+            return Reply::detail(400, u"Freeze the clock with \"now\" before advancing it."_s);
+        fixedNow = fixedNow.addSecs(patch.value(u"advance_seconds"_s).toInteger());
+    }
+    return Reply::json(200, clockJson());
+}
+
+bool SandboxServer::Private::takeFault(int *next, double rate)
+{
+    if (*next > 0) {
+        --*next;
+        return true;
+    }
+    return rate > 0 && QRandomGenerator::global()->generateDouble() < rate;
+}
+
+std::optional<Reply> SandboxServer::Private::applyFaults()
+{
+    if (faults.throttlePerSecond > 0) {
+        const QDateTime t = now();
+        while (!recentRequests.empty() && recentRequests.front().msecsTo(t) >= 1000)
+            recentRequests.pop_front();
+        if (int(recentRequests.size()) >= faults.throttlePerSecond) {
+            const qint64 waitMs = 1000 - recentRequests.front().msecsTo(t);
+            const qint64 seconds = qMax<qint64>(1, (waitMs + 999) / 1000);
+            return Reply::detail(429, u"Request was throttled. Expected available in %1 seconds."_s.arg(
+                                          seconds))
+                .header("Retry-After", QByteArray::number(seconds));
+        }
+        recentRequests.push_back(t);
+    }
+    if (takeFault(&faults.errorNext, faults.errorRate)) {
+        Reply r;
+        r.status = 500;
+        r.body = "<h1>Server Error (500)</h1>";
+        r.header("Content-Type", "text/html; charset=utf-8");
+        return r;
+    }
+    return std::nullopt;
+}
+
+Reply SandboxServer::Private::handleApi(const QHttpServerRequest &request, const QString &path)
+{
+    using Method = QHttpServerRequest::Method;
+    enum class Route { None, Jobs, Job, Candidates, Candidate };
+    Route route = Route::None;
+    qint64 id = 0;
+    if (path == u"jobs/"_s)
+        route = Route::Jobs;
+    else if ((id = idSegment(path, u"jobs/"_s)) > 0)
+        route = Route::Job;
+    else if (path == u"candidates/"_s)
+        route = Route::Candidates;
+    else if ((id = idSegment(path, u"candidates/"_s)) > 0)
+        route = Route::Candidate;
+    if (route == Route::None)
+        return Reply::detail(404, u"Not found."_s);
+
+    const AuthResult auth = authenticate(request, options);
+    if (auth.auth == Auth::Missing || auth.auth == Auth::Invalid || auth.auth == Auth::Admin)
+        return unauthorized(auth.auth == Auth::Admin ? u"Invalid token."_s : auth.message);
+
+    if (!faults.redirectTo.isEmpty()) {
+        QUrl target = faults.redirectTo.resolved(QUrl(request.url().path()));
+        target.setQuery(request.url().query());
+        return Reply::detail(307, u"Moved."_s).header("Location", target.toEncoded());
+    }
+    if (auto faulted = applyFaults())
+        return *faulted;
+
+    const Method method = request.method();
+    const bool write = method == Method::Post || method == Method::Put;
+    switch (route) {
+    case Route::Jobs:
+        return method == Method::Get ? listJobs(request) : methodNotAllowed(method, "GET");
+    case Route::Job:
+        return method == Method::Get ? getJob(id) : methodNotAllowed(method, "GET");
+    case Route::Candidates:
+        if (method != Method::Get && method != Method::Post)
+            return methodNotAllowed(method, "GET, POST");
+        if (write && auth.auth != Auth::ReadWrite)
+            return forbidden();
+        return method == Method::Get ? listCandidates(request) : createCandidate(request);
+    case Route::Candidate:
+        if (method != Method::Get && method != Method::Put)
+            return methodNotAllowed(method, "GET, PUT");
+        if (write && auth.auth != Auth::ReadWrite)
+            return forbidden();
+        return method == Method::Get ? getCandidate(id) : updateCandidate(request, id);
+    case Route::None:
+        break;
+    }
+    return Reply::detail(404, u"Not found."_s);
+}
+
+std::optional<Reply> SandboxServer::Private::pageParams(const QHttpServerRequest &request,
+                                                        int *page, int *pageSize)
+{
+    const QUrlQuery query(request.url());
+    *page = 1;
+    if (query.hasQueryItem(u"page"_s)) {
+        bool ok = false;
+        *page = query.queryItemValue(u"page"_s).toInt(&ok);
+        if (!ok || *page < 1)
+            return Reply::detail(404, u"Invalid page."_s);
+    }
+    *pageSize = 50;
+    if (query.hasQueryItem(u"page_size"_s)) {
+        bool ok = false;
+        const int requested = query.queryItemValue(u"page_size"_s).toInt(&ok);
+        if (ok && requested > 0)
+            *pageSize = qMin(requested, 200); // DRF: max_page_size clamps, an invalid size is ignored
+    }
+    return std::nullopt;
+}
+
+Reply SandboxServer::Private::paginate(const QHttpServerRequest &request, int total, int page,
+                                       int pageSize, const QJsonArray &results)
+{
+    auto pageUrl = [&](int number) -> QJsonValue {
+        QUrl url(origin(request) + request.url().path());
+        QUrlQuery query(request.url());
+        query.removeAllQueryItems(u"page"_s);
+        if (number > 1)
+            query.addQueryItem(u"page"_s, QString::number(number));
+        url.setQuery(query);
+        return url.toString(QUrl::FullyEncoded);
+    };
+    const int lastPage = qMax(1, (total + pageSize - 1) / pageSize);
+    return Reply::json(200, QJsonObject{
+                                {u"count"_s, total},
+                                {u"next"_s, page < lastPage ? pageUrl(page + 1) : QJsonValue()},
+                                {u"previous"_s, page > 1 ? pageUrl(page - 1) : QJsonValue()},
+                                {u"results"_s, results},
+                            });
+}
+
+static QJsonObject jobJson(const JobRecord &job)
+{
+    return QJsonObject{
+        {u"id"_s, job.id},
+        {u"title"_s, job.title},
+        {u"department"_s, job.department},
+        {u"location"_s, job.location},
+        {u"status"_s, job.status},
+        {u"created_at"_s, isoTime(job.createdAt)},
+    };
+}
+
+Reply SandboxServer::Private::listJobs(const QHttpServerRequest &request)
+{
+    const QUrlQuery query(request.url());
+    QString status = u"open"_s;
+    if (query.hasQueryItem(u"status"_s)) {
+        status = query.queryItemValue(u"status"_s, QUrl::FullyDecoded);
+        if (status != u"open"_s && status != u"closed"_s && status != u"all"_s) {
+            return Reply::json(
+                400, QJsonObject{{u"status"_s,
+                                  QJsonArray{u"Select a valid choice. %1 is not one of the available choices."_s.arg(status)}}});
+        }
+    }
+    int page = 1, pageSize = 50;
+    if (auto invalid = pageParams(request, &page, &pageSize))
+        return *invalid;
+    const QString search = query.queryItemValue(u"search"_s, QUrl::FullyDecoded).trimmed();
+    int total = 0;
+    const auto jobs = store->jobs(status, search, (page - 1) * pageSize, pageSize, &total);
+    if (page > 1 && jobs.isEmpty())
+        return Reply::detail(404, u"Invalid page."_s);
+    QJsonArray results;
+    for (const auto &job : jobs)
+        results.append(jobJson(job));
+    return paginate(request, total, page, pageSize, results);
+}
+
+Reply SandboxServer::Private::getJob(qint64 id)
+{
+    const auto job = store->job(id);
+    return job ? Reply::json(200, jobJson(*job)) : Reply::detail(404, u"Not found."_s);
+}
+
+QJsonObject SandboxServer::Private::candidateJson(const CandidateRecord &c)
+{
+    auto orNull = [](const QString &s) { return s.isNull() ? QJsonValue() : QJsonValue(s); };
+    QJsonValue job;
+    if (c.jobId) {
+        const auto record = store->job(*c.jobId);
+        job = QJsonObject{{u"id"_s, *c.jobId}, {u"title"_s, record ? record->title : QString()}};
+    }
+    QJsonValue resume;
+    if (c.resume) {
+        resume = QJsonObject{{u"filename"_s, c.resume->fileName},
+                             {u"size"_s, c.resume->size},
+                             {u"content_type"_s, c.resume->contentType}};
+    }
+    return QJsonObject{
+        {u"id"_s, c.id},
+        {u"name"_s, c.name},
+        {u"email"_s, c.email},
+        {u"phone"_s, c.phone},
+        {u"resume_url"_s, orNull(c.resumeUrl)},
+        {u"job_id"_s, c.jobId ? QJsonValue(*c.jobId) : QJsonValue()},
+        {u"job"_s, job},
+        {u"talent_pool"_s, !c.jobId.has_value()},
+        {u"source"_s, orNull(c.source)},
+        {u"industry"_s, orNull(c.industry)},
+        {u"department"_s, orNull(c.department)},
+        {u"custom_fields"_s, c.customFields ? QJsonValue(*c.customFields) : QJsonValue()},
+        {u"resume_file"_s, resume},
+        {u"created_at"_s, isoTime(c.createdAt)},
+        {u"updated_at"_s, isoTime(c.updatedAt)},
+    };
+}
+
+Reply SandboxServer::Private::listCandidates(const QHttpServerRequest &request)
+{
+    int page = 1, pageSize = 50;
+    if (auto invalid = pageParams(request, &page, &pageSize))
+        return *invalid;
+    const QUrlQuery query(request.url());
+    QString email;
+    if (query.hasQueryItem(u"email"_s)) {
+        email = query.queryItemValue(u"email"_s, QUrl::FullyDecoded).trimmed();
+        if (email.isNull())
+            email = u""_s;
+    }
+    int total = 0;
+    const auto list = store->candidates(email, (page - 1) * pageSize, pageSize, &total);
+    if (page > 1 && list.isEmpty())
+        return Reply::detail(404, u"Invalid page."_s);
+    QJsonArray results;
+    for (const auto &c : list)
+        results.append(candidateJson(c));
+    return paginate(request, total, page, pageSize, results);
+}
+
+Reply SandboxServer::Private::getCandidate(qint64 id)
+{
+    const auto c = store->candidate(id);
+    return c ? Reply::json(200, candidateJson(*c)) : Reply::detail(404, u"Not found."_s);
+}
+
+std::optional<Reply> SandboxServer::Private::readInput(const QHttpServerRequest &request,
+                                                       CandidateInput *input)
+{
+    const QByteArray body = request.body();
+    // Whatever its form, a body larger than the largest resume plus room for the
+    // other fields is refused before it is parsed.
+    if (body.size() > options.maxResumeBytes + (1 << 20))
+        return tooLarge();
+
+    const QByteArray contentType = request.value("content-type");
+    const QByteArray mediaType = contentType.split(';').value(0).trimmed().toLower();
+    if (mediaType == "application/json") {
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+        if (error.error != QJsonParseError::NoError) {
+            return Reply::detail(400, u"JSON parse error - %1 at offset %2"_s.arg(error.errorString())
+                                          .arg(error.offset));
+        }
+        if (!doc.isObject()) {
+            return Reply::json(
+                400, QJsonObject{{u"non_field_errors"_s,
+                                  QJsonArray{u"Invalid data. Expected a dictionary, but got %1."_s.arg(
+                                      pyTypeName(doc, body))}}});
+        }
+        *input = CandidateInput::fromJson(doc.object());
+        return std::nullopt;
+    }
+    if (mediaType == "multipart/form-data") {
+        QString error;
+        const QByteArray boundary = MultipartParser::boundaryFrom(contentType, &error);
+        if (boundary.isEmpty())
+            return Reply::detail(400, u"Multipart form parse error - "_s + error);
+        const MultipartResult parsed = MultipartParser::parse(body, boundary);
+        if (!parsed.ok)
+            return Reply::detail(400, u"Multipart form parse error - "_s + parsed.error);
+        *input = CandidateInput::fromFormParts(parsed.parts);
+        return std::nullopt;
+    }
+    if (mediaType == "application/x-www-form-urlencoded") {
+        QList<MultipartPart> parts;
+        for (const QByteArray &pair : body.split('&')) {
+            if (pair.isEmpty())
+                continue;
+            const qsizetype eq = pair.indexOf('=');
+            auto decode = [](QByteArray bytes) {
+                return QByteArray::fromPercentEncoding(bytes.replace('+', ' '));
+            };
+            MultipartPart part;
+            part.name = QString::fromUtf8(decode(pair.left(eq < 0 ? pair.size() : eq)));
+            part.data = eq < 0 ? QByteArray() : decode(pair.mid(eq + 1));
+            parts.append(part);
+        }
+        *input = CandidateInput::fromFormParts(parts);
+        return std::nullopt;
+    }
+    if (mediaType.isEmpty() && body.isEmpty()) {
+        *input = CandidateInput::fromJson({});
+        return std::nullopt;
+    }
+    return Reply::detail(415, u"Unsupported media type \"%1\" in request."_s.arg(
+                                  QString::fromLatin1(mediaType)));
+}
+
+std::optional<Reply> SandboxServer::Private::checkResumeSize(const CandidateInput &input)
+{
+    if (input.resume && input.resume->data.size() > options.maxResumeBytes)
+        return tooLarge();
+    return std::nullopt;
+}
+
+bool SandboxServer::Private::storeResume(const UploadedFile &file, const QString &contentType,
+                                         ResumeFile *stored, QString *error)
+{
+    // The client's filename is kept as data only; the file on disk gets a name of ours.
+    stored->fileName = file.fileName;
+    stored->size = file.data.size();
+    stored->contentType = contentType;
+    stored->storedName = QUuid::createUuid().toString(QUuid::WithoutBraces) + u".bin"_s;
+    QSaveFile out(store->resumeDir() + u'/' + stored->storedName);
+    if (!out.open(QIODevice::WriteOnly) || out.write(file.data) != file.data.size() || !out.commit()) {
+        *error = out.errorString();
+        return false;
+    }
+    return true;
+}
+
+Reply SandboxServer::Private::createCandidate(const QHttpServerRequest &request)
+{
+    CandidateInput input;
+    if (auto refused = readInput(request, &input))
+        return *refused;
+    if (auto refused = checkResumeSize(input))
+        return *refused;
+
+    // Idempotency-Key (IETF httpapi draft): scoped to the token, kept 24 hours.
+    const QString key = QString::fromUtf8(request.value("idempotency-key")).trimmed();
+    const QByteArray scope = QCryptographicHash::hash(authenticate(request, options).token,
+                                                      QCryptographicHash::Sha256);
+    const QByteArray fingerprint = input.fingerprint();
+    const QDateTime t = now();
+    if (!key.isEmpty()) {
+        if (key.size() > 255)
+            return Reply::detail(400, u"Idempotency-Key must be at most 255 characters."_s);
+        if (const auto seen = store->idempotency(scope, key, t.addSecs(-3600 * kIdempotencyHours))) {
+            if (seen->fingerprint != fingerprint)
+                return Reply::detail(422, u"Idempotency-Key reused with a different request."_s);
+            Reply replay;
+            replay.status = seen->status;
+            replay.body = seen->body;
+            if (!seen->location.isEmpty())
+                replay.header("Location", seen->location);
+            replay.header("Idempotent-Replayed", "true");
+            return replay;
+        }
+    }
+
+    ValidatedCandidate valid = rules.validate(input);
+    if (!valid.ok())
+        return Reply::json(400, valid.errors);
+    if (const auto existing = store->candidateIdByEmail(valid.record.email)) {
+        return Reply::json(409, QJsonObject{{u"detail"_s, u"A candidate with this email already exists."_s},
+                                            {u"id"_s, *existing}});
+    }
+
+    CandidateRecord record = valid.record;
+    record.createdAt = record.updatedAt = t;
+    QString error;
+    if (input.resume) {
+        ResumeFile stored;
+        if (!storeResume(*input.resume, valid.resumeContentType, &stored, &error))
+            return Reply::detail(500, u"Cannot store the resume: %1"_s.arg(error));
+        record.resume = stored;
+    }
+    auto discardResume = [&] {
+        if (record.resume)
+            QFile::remove(store->resumeDir() + u'/' + record.resume->storedName);
+    };
+    if (!store->begin()) {
+        discardResume();
+        return Reply::detail(500, u"Cannot start a transaction."_s);
+    }
+    if (!store->insertCandidate(&record, &error)) {
+        store->rollback();
+        discardResume();
+        return Reply::detail(500, u"Cannot store the candidate: %1"_s.arg(error));
+    }
+    Reply created = Reply::json(201, candidateJson(record));
+    const QByteArray location
+        = (origin(request) + QLatin1StringView(kApiPrefix) + u"candidates/%1/"_s.arg(record.id)).toUtf8();
+    created.header("Location", location);
+    if (!key.isEmpty()) {
+        store->purgeIdempotency(t.addSecs(-3600 * kIdempotencyHours));
+        if (!store->saveIdempotency(scope, key, {fingerprint, 201, created.body, location, t}, &error)) {
+            store->rollback();
+            discardResume();
+            return Reply::detail(500, u"Cannot store the idempotency key: %1"_s.arg(error));
+        }
+    }
+    if (!store->commit()) {
+        store->rollback();
+        discardResume();
+        return Reply::detail(500, u"Cannot commit the candidate."_s);
+    }
+    created.dropConnection = takeFault(&faults.dropAfterCommitNext, faults.dropAfterCommitRate);
+    return created;
+}
+
+Reply SandboxServer::Private::updateCandidate(const QHttpServerRequest &request, qint64 id)
+{
+    const auto existing = store->candidate(id);
+    if (!existing)
+        return Reply::detail(404, u"Not found."_s);
+    CandidateInput input;
+    if (auto refused = readInput(request, &input))
+        return *refused;
+    if (auto refused = checkResumeSize(input))
+        return *refused;
+    ValidatedCandidate valid = rules.validate(input, &*existing);
+    if (!valid.ok())
+        return Reply::json(400, valid.errors);
+    if (const auto other = store->candidateIdByEmail(valid.record.email); other && *other != id) {
+        return Reply::json(409, QJsonObject{{u"detail"_s, u"A candidate with this email already exists."_s},
+                                            {u"id"_s, *other}});
+    }
+
+    CandidateRecord record = valid.record;
+    record.id = id;
+    record.createdAt = existing->createdAt;
+    record.updatedAt = now();
+    // No resume and no resume_url: the stored resume is kept (the contract).
+    const bool resumeGiven = input.resume.has_value() || !record.resumeUrl.isNull();
+    if (!resumeGiven) {
+        record.resume = existing->resume;
+        record.resumeUrl = existing->resumeUrl;
+    } else if (!input.resume) {
+        record.resume = existing->resume;
+    }
+    QString error;
+    if (input.resume) {
+        ResumeFile stored;
+        if (!storeResume(*input.resume, valid.resumeContentType, &stored, &error))
+            return Reply::detail(500, u"Cannot store the resume: %1"_s.arg(error));
+        record.resume = stored;
+    }
+    if (!store->begin() || !store->updateCandidate(record, &error) || !store->commit()) {
+        store->rollback();
+        if (input.resume)
+            QFile::remove(store->resumeDir() + u'/' + record.resume->storedName);
+        return Reply::detail(500, u"Cannot update the candidate: %1"_s.arg(error));
+    }
+    if (input.resume && existing->resume)
+        QFile::remove(store->resumeDir() + u'/' + existing->resume->storedName);
+    Reply updated = Reply::json(200, candidateJson(record));
+    updated.dropConnection = takeFault(&faults.dropAfterCommitNext, faults.dropAfterCommitRate);
+    return updated;
+}
+
+} // namespace cdesk::sandbox
