@@ -27,8 +27,8 @@ public:
     ~SandboxHost()
     {
         if (m_server)
-            QMetaObject::invokeMethod(m_server, [server = m_server] { delete server; },
-                                      Qt::BlockingQueuedConnection);
+            QMetaObject::invokeMethod(
+                m_server, [server = m_server] { delete server; }, Qt::BlockingQueuedConnection);
         m_thread.quit();
         m_thread.wait();
     }
@@ -84,7 +84,7 @@ int main(int argc, char *argv[])
         QApplication::translate("main", "Start a local sandbox API and connect to it."));
     const QCommandLineOption apiUrlOption(
         u"api-url"_s, QApplication::translate("main", "The Candidate API's base URL."), u"URL"_s);
-    parser.addOptions({sandboxOption, apiUrlOption});
+    parser.addOptions({ sandboxOption, apiUrlOption });
     parser.process(app);
 
     QNetworkAccessManager network;
@@ -97,17 +97,17 @@ int main(int argc, char *argv[])
         QString error;
         sandbox.moveContext();
         if (!sandbox.start(options, &error)) {
-            QMessageBox::critical(nullptr, QApplication::translate("main", "Candidate Desk"),
-                                  QApplication::translate("main", "The sandbox could not start: %1")
-                                      .arg(error));
+            QMessageBox::critical(
+                nullptr, QApplication::translate("main", "Candidate Desk"),
+                QApplication::translate("main", "The sandbox could not start: %1").arg(error));
             return 1;
         }
         endpoint = cdesk::ApiEndpoint(sandbox.server()->baseUrl(), sandbox.server()->token());
     } else {
         // The keychain and the settings dialog arrive with the core issue; until
         // then the token comes from the environment for headless use.
-        endpoint = cdesk::ApiEndpoint(QUrl(parser.value(apiUrlOption)),
-                                      qgetenv("CANDIDATE_DESK_TOKEN"));
+        endpoint
+            = cdesk::ApiEndpoint(QUrl(parser.value(apiUrlOption)), qgetenv("CANDIDATE_DESK_TOKEN"));
     }
 
     cdesk::MainWindow window(&network, endpoint, sandboxMode);

@@ -114,9 +114,10 @@ std::optional<QJsonObject> customFields(const QJsonValue &value, QJsonObject &er
     if (value.isUndefined() || value.isNull())
         return std::nullopt;
     if (!value.isObject()) {
-        static const QHash<QJsonValue::Type, QString> pyNames = {
-            {QJsonValue::Array, u"list"_s}, {QJsonValue::String, u"str"_s},
-            {QJsonValue::Double, u"int"_s}, {QJsonValue::Bool, u"bool"_s}};
+        static const QHash<QJsonValue::Type, QString> pyNames = { { QJsonValue::Array, u"list"_s },
+                                                                  { QJsonValue::String, u"str"_s },
+                                                                  { QJsonValue::Double, u"int"_s },
+                                                                  { QJsonValue::Bool, u"bool"_s } };
         addError(errors, field,
                  u"Expected a dictionary of items but got type \"%1\"."_s.arg(
                      pyNames.value(value.type(), u"unknown"_s)));
@@ -218,7 +219,7 @@ CandidateInput CandidateInput::fromFormParts(const QList<MultipartPart> &parts)
     input.fromMultipart = true;
     for (const auto &part : parts) {
         if (part.name == u"resume"_s && part.hasFileName) {
-            input.resume = UploadedFile{part.fileName, part.data};
+            input.resume = UploadedFile { part.fileName, part.data };
             continue;
         }
         if (part.hasFileName) {
@@ -248,8 +249,8 @@ CandidateInput CandidateInput::fromFormParts(const QList<MultipartPart> &parts)
                 addError(input.partErrors, part.name, u"Value must be valid JSON."_s);
                 continue;
             }
-            input.fields.insert(part.name,
-                                doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array()));
+            input.fields.insert(
+                part.name, doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array()));
             continue;
         }
         input.fields.insert(part.name, text);
@@ -262,10 +263,10 @@ QByteArray CandidateInput::fingerprint() const
     QJsonObject canonical = fields; // QJsonObject keeps its keys sorted: a canonical order
     if (resume) {
         canonical.insert(u"\x01resume_name"_s, resume->fileName);
-        canonical.insert(u"\x01resume_sha256"_s,
-                         QString::fromLatin1(
-                             QCryptographicHash::hash(resume->data, QCryptographicHash::Sha256)
-                                 .toHex()));
+        canonical.insert(
+            u"\x01resume_sha256"_s,
+            QString::fromLatin1(
+                QCryptographicHash::hash(resume->data, QCryptographicHash::Sha256).toHex()));
     }
     // Multipart and JSON bodies that say the same thing count as the same request.
     if (fromMultipart) {
@@ -320,8 +321,9 @@ ValidatedCandidate CandidateRules::validate(const CandidateInput &input,
         } else {
             out.resumeContentType = sniffResumeType(input.resume->data);
             if (out.resumeContentType.isEmpty()) {
-                addError(errors, u"resume"_s,
-                         u"Unsupported file type. Upload a PDF, DOC, DOCX, ODT, RTF or TXT file."_s);
+                addError(
+                    errors, u"resume"_s,
+                    u"Unsupported file type. Upload a PDF, DOC, DOCX, ODT, RTF or TXT file."_s);
             }
         }
     } else if (c.resumeUrl.isNull() && !errors.contains(u"resume"_s)

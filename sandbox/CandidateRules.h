@@ -39,9 +39,9 @@ struct CandidateInput
 
 struct ValidatedCandidate
 {
-    CandidateRecord record;     // fields set; id, dates and stored resume left to the caller
-    QJsonObject errors;         // DRF shape: {"field": ["message", ...]}
-    QString resumeContentType;  // judged by content when a file came
+    CandidateRecord record; // fields set; id, dates and stored resume left to the caller
+    QJsonObject errors; // DRF shape: {"field": ["message", ...]}
+    QString resumeContentType; // judged by content when a file came
     bool ok() const { return errors.isEmpty(); }
 };
 

@@ -32,29 +32,26 @@ bool parseCommandLine(const QStringList &arguments, Options *options, QString *e
                                      u"DIR"_s, defaultDataDir());
     const QCommandLineOption token(u"token"_s, u"The read-write API token (default: random)."_s,
                                    u"TOKEN"_s);
-    const QCommandLineOption readOnlyToken(u"read-only-token"_s,
-                                           u"A token that may only read (default: random)."_s,
-                                           u"TOKEN"_s);
-    const QCommandLineOption adminToken(u"admin-token"_s,
-                                        u"The token of the fault endpoint (default: random)."_s,
-                                        u"TOKEN"_s);
+    const QCommandLineOption readOnlyToken(
+        u"read-only-token"_s, u"A token that may only read (default: random)."_s, u"TOKEN"_s);
+    const QCommandLineOption adminToken(
+        u"admin-token"_s, u"The token of the fault endpoint (default: random)."_s, u"TOKEN"_s);
     const QCommandLineOption maxResume(u"max-resume-mb"_s, u"Largest resume in MB (default 5)."_s,
                                        u"MB"_s, u"5"_s);
-    const QCommandLineOption seedJobs(u"seed-jobs"_s,
-                                      u"JSON array of jobs to start a new database with."_s,
-                                      u"FILE"_s);
+    const QCommandLineOption seedJobs(
+        u"seed-jobs"_s, u"JSON array of jobs to start a new database with."_s, u"FILE"_s);
     const QCommandLineOption latency(u"latency-ms"_s, u"Delay every answer (fault)."_s, u"MS"_s);
     const QCommandLineOption errorRate(u"error-rate"_s, u"Share of requests answered 500 (0-1)."_s,
                                        u"RATE"_s);
     const QCommandLineOption throttle(u"throttle"_s, u"Allow N requests per second, 429 above."_s,
                                       u"N"_s);
-    const QCommandLineOption dropRate(u"drop-after-commit-rate"_s,
-                                      u"Share of writes committed and then left unanswered (0-1)."_s,
-                                      u"RATE"_s);
+    const QCommandLineOption dropRate(
+        u"drop-after-commit-rate"_s, u"Share of writes committed and then left unanswered (0-1)."_s,
+        u"RATE"_s);
     const QCommandLineOption redirect(u"redirect-to"_s,
                                       u"Answer every API request 307 to this origin."_s, u"URL"_s);
-    parser.addOptions({port, dataDir, token, readOnlyToken, adminToken, maxResume, seedJobs,
-                       latency, errorRate, throttle, dropRate, redirect});
+    parser.addOptions({ port, dataDir, token, readOnlyToken, adminToken, maxResume, seedJobs,
+                        latency, errorRate, throttle, dropRate, redirect });
 
     if (!parser.parse(arguments)) {
         *error = parser.errorText();

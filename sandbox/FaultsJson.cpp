@@ -6,24 +6,27 @@ namespace cdesk::sandbox {
 
 QJsonObject faultsToJson(const Faults &f)
 {
-    return QJsonObject{
-        {u"latency_ms"_s, f.latencyMs},
-        {u"error_rate"_s, f.errorRate},
-        {u"error_next"_s, f.errorNext},
-        {u"throttle_per_second"_s, f.throttlePerSecond},
-        {u"drop_after_commit_rate"_s, f.dropAfterCommitRate},
-        {u"drop_after_commit_next"_s, f.dropAfterCommitNext},
-        {u"redirect_to"_s, f.redirectTo.toString()},
+    return QJsonObject {
+        { u"latency_ms"_s, f.latencyMs },
+        { u"error_rate"_s, f.errorRate },
+        { u"error_next"_s, f.errorNext },
+        { u"throttle_per_second"_s, f.throttlePerSecond },
+        { u"drop_after_commit_rate"_s, f.dropAfterCommitRate },
+        { u"drop_after_commit_next"_s, f.dropAfterCommitNext },
+        { u"redirect_to"_s, f.redirectTo.toString() },
     };
 }
 
 bool applyFaultsJson(const QJsonObject &patch, Faults *faults, QString *error)
 {
     Faults f = *faults;
-    static const QStringList known = {u"latency_ms"_s,           u"error_rate"_s,
-                                      u"error_next"_s,           u"throttle_per_second"_s,
-                                      u"drop_after_commit_rate"_s, u"drop_after_commit_next"_s,
-                                      u"redirect_to"_s};
+    static const QStringList known = { u"latency_ms"_s,
+                                       u"error_rate"_s,
+                                       u"error_next"_s,
+                                       u"throttle_per_second"_s,
+                                       u"drop_after_commit_rate"_s,
+                                       u"drop_after_commit_next"_s,
+                                       u"redirect_to"_s };
     for (auto it = patch.begin(); it != patch.end(); ++it) {
         if (!known.contains(it.key())) {
             *error = u"Unknown fault knob \"%1\"."_s.arg(it.key());

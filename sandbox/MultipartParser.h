@@ -9,11 +9,11 @@ namespace cdesk::sandbox {
 // One part of a multipart/form-data body (RFC 7578).
 struct MultipartPart
 {
-    QString name;            // the form field name from Content-Disposition (decoded UTF-8)
-    QString fileName;        // the filename, Unicode allowed; empty when hasFileName is false
+    QString name; // the form field name from Content-Disposition (decoded UTF-8)
+    QString fileName; // the filename, Unicode allowed; empty when hasFileName is false
     bool hasFileName = false; // a file part: Content-Disposition carried filename= or filename*=
-    QByteArray contentType;  // the part's Content-Type, lower-cased, parameters kept; may be empty
-    QByteArray data;         // the part's bytes, exactly as sent
+    QByteArray contentType; // the part's Content-Type, lower-cased, parameters kept; may be empty
+    QByteArray data; // the part's bytes, exactly as sent
 };
 
 struct MultipartLimits
@@ -25,7 +25,7 @@ struct MultipartLimits
 struct MultipartResult
 {
     bool ok = false;
-    QString error;           // plain words, e.g. "Invalid boundary in multipart: None"
+    QString error; // plain words, e.g. "Invalid boundary in multipart: None"
     QList<MultipartPart> parts;
 };
 

@@ -19,8 +19,8 @@ constexpr char kRejectedProperty[] = "cdesk_gate_rejected";
 constexpr qint64 kMaxDrainBytes = 16 * 1024 * 1024;
 constexpr int kDrainGraceMs = 2000;
 
-const QByteArrayList kMethods = {"GET",     "HEAD",  "POST",  "PUT",     "DELETE",
-                                 "OPTIONS", "PATCH", "TRACE", "CONNECT"};
+const QByteArrayList kMethods
+    = { "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT" };
 
 bool isTokenChar(char c)
 {
@@ -178,14 +178,15 @@ void RequestGate::reject(int status, const QByteArray &reason, const QByteArray 
     m_state = State::Rejected;
     m_socket->setProperty(kRejectedProperty, true);
     const QByteArray body
-        = QJsonDocument(QJsonObject{{u"detail"_s, QString::fromUtf8(detail)}}).toJson(
-            QJsonDocument::Compact);
+        = QJsonDocument(QJsonObject { { u"detail"_s, QString::fromUtf8(detail) } })
+              .toJson(QJsonDocument::Compact);
     m_socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
                     + "\r\nContent-Type: application/json\r\nContent-Length: "
                     + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
     drain();
     // Close once the client has had time to read the answer and stop sending.
-    QTimer::singleShot(kDrainGraceMs, m_socket, [socket = m_socket] { socket->disconnectFromHost(); });
+    QTimer::singleShot(kDrainGraceMs, m_socket,
+                       [socket = m_socket] { socket->disconnectFromHost(); });
 }
 
 void RequestGate::drain()
@@ -200,8 +201,7 @@ void RequestGate::drain()
 GatedTcpServer::GatedTcpServer(RequestGate::Limits limits, QObject *parent)
     : QTcpServer(parent)
     , m_limits(std::move(limits))
-{
-}
+{ }
 
 void GatedTcpServer::incomingConnection(qintptr socketDescriptor)
 {

@@ -23,8 +23,8 @@ public:
     struct Limits
     {
         int maxHeadBytes = 64 * 1024;
-        qint64 maxBodyBytes = 0;       // over this: 413 at once, before the body is read
-        QByteArray tooLargeDetail;     // the 413's detail
+        qint64 maxBodyBytes = 0; // over this: 413 at once, before the body is read
+        QByteArray tooLargeDetail; // the 413's detail
     };
 
     RequestGate(QTcpSocket *socket, Limits limits);

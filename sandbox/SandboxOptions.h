@@ -13,26 +13,26 @@ namespace cdesk::sandbox {
 // endpoint (PUT <origin>/_sandbox/faults with the admin token).
 struct Faults
 {
-    int latencyMs = 0;             // delay before every API answer
-    double errorRate = 0.0;        // share of API requests answered 500
-    int errorNext = 0;             // the next N API requests answer 500
-    int throttlePerSecond = 0;     // allowed API requests per second; more get 429
+    int latencyMs = 0; // delay before every API answer
+    double errorRate = 0.0; // share of API requests answered 500
+    int errorNext = 0; // the next N API requests answer 500
+    int throttlePerSecond = 0; // allowed API requests per second; more get 429
     double dropAfterCommitRate = 0.0; // creates/updates committed, then the connection closes
     int dropAfterCommitNext = 0;
-    QUrl redirectTo;               // non-empty: every API request answers 307 to this origin
+    QUrl redirectTo; // non-empty: every API request answers 307 to this origin
 };
 
 struct Options
 {
-    quint16 port = 0;              // 0: an ephemeral port
-    QString dataDir;               // SQLite database and resume files; empty: a temporary folder
-    QByteArray token;              // read-write token; empty: a random 40-hex token
-    QByteArray readOnlyToken;      // may read jobs and candidates, never write; empty: random
-    QByteArray adminToken;         // reaches only the admin endpoint; empty: random
+    quint16 port = 0; // 0: an ephemeral port
+    QString dataDir; // SQLite database and resume files; empty: a temporary folder
+    QByteArray token; // read-write token; empty: a random 40-hex token
+    QByteArray readOnlyToken; // may read jobs and candidates, never write; empty: random
+    QByteArray adminToken; // reaches only the admin endpoint; empty: random
     qint64 maxResumeBytes = 5 * 1024 * 1024;
-    QString seedJobsFile;          // JSON array of jobs; empty: the built-in dozen
+    QString seedJobsFile; // JSON array of jobs; empty: the built-in dozen
     Faults faults;
-    QDateTime fixedNow;            // tests: a frozen clock (UTC); invalid: the real clock
+    QDateTime fixedNow; // tests: a frozen clock (UTC); invalid: the real clock
 };
 
 } // namespace cdesk::sandbox

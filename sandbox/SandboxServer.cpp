@@ -53,11 +53,11 @@ struct Reply
     }
     static Reply detail(int status, const QString &text)
     {
-        return json(status, QJsonObject{{u"detail"_s, text}});
+        return json(status, QJsonObject { { u"detail"_s, text } });
     }
     Reply &header(const QByteArray &name, const QByteArray &value)
     {
-        headers.append({name, value});
+        headers.append({ name, value });
         return *this;
     }
 };
@@ -65,20 +65,20 @@ struct Reply
 QByteArray reasonPhrase(int status)
 {
     static const QHash<int, QByteArray> phrases = {
-        {200, "OK"},
-        {201, "Created"},
-        {307, "Temporary Redirect"},
-        {400, "Bad Request"},
-        {401, "Unauthorized"},
-        {403, "Forbidden"},
-        {404, "Not Found"},
-        {405, "Method Not Allowed"},
-        {409, "Conflict"},
-        {413, "Request Entity Too Large"},
-        {415, "Unsupported Media Type"},
-        {422, "Unprocessable Entity"},
-        {429, "Too Many Requests"},
-        {500, "Internal Server Error"},
+        { 200, "OK" },
+        { 201, "Created" },
+        { 307, "Temporary Redirect" },
+        { 400, "Bad Request" },
+        { 401, "Unauthorized" },
+        { 403, "Forbidden" },
+        { 404, "Not Found" },
+        { 405, "Method Not Allowed" },
+        { 409, "Conflict" },
+        { 413, "Request Entity Too Large" },
+        { 415, "Unsupported Media Type" },
+        { 422, "Unprocessable Entity" },
+        { 429, "Too Many Requests" },
+        { 500, "Internal Server Error" },
     };
     return phrases.value(status, "Unknown");
 }
@@ -119,8 +119,7 @@ public:
     HttpEndpoint(Handler handler, std::function<int()> latencyMs)
         : m_handler(std::move(handler))
         , m_latencyMs(std::move(latencyMs))
-    {
-    }
+    { }
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -136,8 +135,7 @@ class SandboxServer::Private
 public:
     explicit Private(Options o)
         : options(std::move(o))
-    {
-    }
+    { }
 
     Reply handle(const QHttpServerRequest &request);
     Reply handleAdmin(const QHttpServerRequest &request, const QString &path);
@@ -161,7 +159,10 @@ public:
     bool takeFault(int *next, double rate);
 
     QString origin(const QHttpServerRequest &request) const;
-    QDateTime now() const { return fixedNow.isValid() ? fixedNow : QDateTime::currentDateTimeUtc(); }
+    QDateTime now() const
+    {
+        return fixedNow.isValid() ? fixedNow : QDateTime::currentDateTimeUtc();
+    }
     Reply tooLarge() const;
     QString tooLargeDetail() const;
 
@@ -194,7 +195,9 @@ SandboxServer::SandboxServer(Options options, QObject *parent)
         d->options.adminToken = random40hex();
     d->faults = d->options.faults;
     d->fixedNow = d->options.fixedNow;
-    d->rules.findJob = [this](qint64 id) { return d->store->job(id); };
+    d->rules.findJob = [this](qint64 id) {
+        return d->store->job(id);
+    };
 }
 
 SandboxServer::~SandboxServer() = default;
@@ -204,7 +207,8 @@ bool SandboxServer::start()
     if (d->options.dataDir.isEmpty()) {
         d->tempDir = std::make_unique<QTemporaryDir>();
         if (!d->tempDir->isValid()) {
-            d->error = tr("Cannot create a temporary data folder: %1").arg(d->tempDir->errorString());
+            d->error
+                = tr("Cannot create a temporary data folder: %1").arg(d->tempDir->errorString());
             return false;
         }
         d->options.dataDir = d->tempDir->path();
@@ -231,7 +235,8 @@ bool SandboxServer::start()
     }
 
     RequestGate::Limits limits;
-    limits.maxBodyBytes = qMax(4 * d->options.maxResumeBytes, d->options.maxResumeBytes + (16 << 20));
+    limits.maxBodyBytes
+        = qMax(4 * d->options.maxResumeBytes, d->options.maxResumeBytes + (16 << 20));
     limits.tooLargeDetail = d->tooLargeDetail().toUtf8();
     d->http = std::make_unique<HttpEndpoint>(
         [this](const QHttpServerRequest &request) { return d->handle(request); },
@@ -301,13 +306,13 @@ void SandboxServer::setFaults(const Faults &faults)
 
 QByteArray SandboxServer::announcement() const
 {
-    const QJsonObject o{
-        {u"base_url"_s, baseUrl().toString()},
-        {u"token"_s, QString::fromLatin1(token())},
-        {u"read_only_token"_s, QString::fromLatin1(readOnlyToken())},
-        {u"admin_url"_s, adminUrl().toString()},
-        {u"admin_token"_s, QString::fromLatin1(adminToken())},
-        {u"data_dir"_s, dataDir()},
+    const QJsonObject o {
+        { u"base_url"_s, baseUrl().toString() },
+        { u"token"_s, QString::fromLatin1(token()) },
+        { u"read_only_token"_s, QString::fromLatin1(readOnlyToken()) },
+        { u"admin_url"_s, adminUrl().toString() },
+        { u"admin_token"_s, QString::fromLatin1(adminToken()) },
+        { u"data_dir"_s, dataDir() },
     };
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
@@ -317,9 +322,10 @@ bool HttpEndpoint::handleRequest(const QHttpServerRequest &request, QTcpSocket *
     if (RequestGate::isRejected(socket))
         return true; // already answered by the gate
     const Reply reply = m_handler(request);
+    const bool head = request.method() == QHttpServerRequest::Method::Head;
 
     QPointer<QTcpSocket> guard(socket);
-    auto deliver = [guard, reply] {
+    auto deliver = [guard, reply, head] {
         if (!guard || guard->state() != QAbstractSocket::ConnectedState)
             return;
         if (reply.dropConnection) {
@@ -336,7 +342,8 @@ bool HttpEndpoint::handleRequest(const QHttpServerRequest &request, QTcpSocket *
         if (!hasType)
             out += "Content-Type: application/json\r\n";
         out += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n\r\n";
-        out += reply.body;
+        if (!head)
+            out += reply.body;
         guard->write(out);
     };
     const int latency = m_latencyMs();
@@ -357,7 +364,8 @@ QString SandboxServer::Private::origin(const QHttpServerRequest &request) const
 
 QString SandboxServer::Private::tooLargeDetail() const
 {
-    return u"Resume file too large. Maximum size is %1 MB."_s.arg(megabytes(options.maxResumeBytes));
+    return u"Resume file too large. Maximum size is %1 MB."_s.arg(
+        megabytes(options.maxResumeBytes));
 }
 
 Reply SandboxServer::Private::tooLarge() const
@@ -390,20 +398,21 @@ AuthResult authenticate(const QHttpServerRequest &request, const Options &option
 {
     const QList<QByteArray> parts = request.value("authorization").simplified().split(' ');
     if (parts.isEmpty() || parts[0].toLower() != "token")
-        return {Auth::Missing, u"Authentication credentials were not provided."_s, {}};
+        return { Auth::Missing, u"Authentication credentials were not provided."_s, {} };
     if (parts.size() == 1)
-        return {Auth::Invalid, u"Invalid token header. No credentials provided."_s, {}};
+        return { Auth::Invalid, u"Invalid token header. No credentials provided."_s, {} };
     if (parts.size() > 2)
-        return {Auth::Invalid, u"Invalid token header. Token string should not contain spaces."_s,
-                {}};
+        return { Auth::Invalid,
+                 u"Invalid token header. Token string should not contain spaces."_s,
+                 {} };
     const QByteArray &token = parts[1];
     if (token == options.token)
-        return {Auth::ReadWrite, {}, token};
+        return { Auth::ReadWrite, {}, token };
     if (token == options.readOnlyToken)
-        return {Auth::ReadOnly, {}, token};
+        return { Auth::ReadOnly, {}, token };
     if (token == options.adminToken)
-        return {Auth::Admin, {}, token};
-    return {Auth::Invalid, u"Invalid token."_s, {}};
+        return { Auth::Admin, {}, token };
+    return { Auth::Invalid, u"Invalid token."_s, {} };
 }
 
 Reply unauthorized(const QString &message)
@@ -419,22 +428,33 @@ Reply forbidden()
 QByteArray methodName(QHttpServerRequest::Method method)
 {
     switch (method) {
-    case QHttpServerRequest::Method::Get: return "GET";
-    case QHttpServerRequest::Method::Put: return "PUT";
-    case QHttpServerRequest::Method::Delete: return "DELETE";
-    case QHttpServerRequest::Method::Post: return "POST";
-    case QHttpServerRequest::Method::Head: return "HEAD";
-    case QHttpServerRequest::Method::Options: return "OPTIONS";
-    case QHttpServerRequest::Method::Patch: return "PATCH";
-    case QHttpServerRequest::Method::Connect: return "CONNECT";
-    case QHttpServerRequest::Method::Trace: return "TRACE";
-    default: return "UNKNOWN";
+    case QHttpServerRequest::Method::Get:
+        return "GET";
+    case QHttpServerRequest::Method::Put:
+        return "PUT";
+    case QHttpServerRequest::Method::Delete:
+        return "DELETE";
+    case QHttpServerRequest::Method::Post:
+        return "POST";
+    case QHttpServerRequest::Method::Head:
+        return "HEAD";
+    case QHttpServerRequest::Method::Options:
+        return "OPTIONS";
+    case QHttpServerRequest::Method::Patch:
+        return "PATCH";
+    case QHttpServerRequest::Method::Connect:
+        return "CONNECT";
+    case QHttpServerRequest::Method::Trace:
+        return "TRACE";
+    default:
+        return "UNKNOWN";
     }
 }
 
 Reply methodNotAllowed(QHttpServerRequest::Method method, const QByteArray &allow)
 {
-    return Reply::detail(405, u"Method \"%1\" not allowed."_s.arg(QString::fromLatin1(methodName(method))))
+    return Reply::detail(
+               405, u"Method \"%1\" not allowed."_s.arg(QString::fromLatin1(methodName(method))))
         .header("Allow", allow);
 }
 
@@ -467,8 +487,7 @@ Reply SandboxServer::Private::handleAdmin(const QHttpServerRequest &request, con
         return methodNotAllowed(method, "GET, PUT");
 
     auto clockJson = [this] {
-        return QJsonObject{{u"now"_s, isoTime(now())},
-                           {u"frozen"_s, fixedNow.isValid()}};
+        return QJsonObject { { u"now"_s, isoTime(now()) }, { u"frozen"_s, fixedNow.isValid() } };
     };
     if (method == QHttpServerRequest::Method::Get)
         return Reply::json(200, isFaults ? faultsToJson(faults) : clockJson());
@@ -521,8 +540,9 @@ std::optional<Reply> SandboxServer::Private::applyFaults()
         if (int(recentRequests.size()) >= faults.throttlePerSecond) {
             const qint64 waitMs = 1000 - recentRequests.front().msecsTo(t);
             const qint64 seconds = qMax<qint64>(1, (waitMs + 999) / 1000);
-            return Reply::detail(429, u"Request was throttled. Expected available in %1 seconds."_s.arg(
-                                          seconds))
+            return Reply::detail(
+                       429,
+                       u"Request was throttled. Expected available in %1 seconds."_s.arg(seconds))
                 .header("Retry-After", QByteArray::number(seconds));
         }
         recentRequests.push_back(t);
@@ -566,22 +586,37 @@ Reply SandboxServer::Private::handleApi(const QHttpServerRequest &request, const
     if (auto faulted = applyFaults())
         return *faulted;
 
-    const Method method = request.method();
+    // HEAD is GET without the body (the body is dropped when the answer is written).
+    const Method method = request.method() == Method::Head ? Method::Get : request.method();
+    if (method == Method::Options) {
+        const QByteArray allow = route == Route::Candidates ? "GET, POST, HEAD, OPTIONS"
+            : route == Route::Candidate                     ? "GET, PUT, HEAD, OPTIONS"
+                                                            : "GET, HEAD, OPTIONS";
+        return Reply::json(
+                   200,
+                   QJsonObject { { u"name"_s, u"Candidate API"_s },
+                                 { u"renders"_s, QJsonArray { u"application/json"_s } },
+                                 { u"parses"_s,
+                                   QJsonArray { u"application/json"_s, u"multipart/form-data"_s,
+                                                u"application/x-www-form-urlencoded"_s } } })
+            .header("Allow", allow);
+    }
     const bool write = method == Method::Post || method == Method::Put;
     switch (route) {
     case Route::Jobs:
-        return method == Method::Get ? listJobs(request) : methodNotAllowed(method, "GET");
+        return method == Method::Get ? listJobs(request)
+                                     : methodNotAllowed(method, "GET, HEAD, OPTIONS");
     case Route::Job:
-        return method == Method::Get ? getJob(id) : methodNotAllowed(method, "GET");
+        return method == Method::Get ? getJob(id) : methodNotAllowed(method, "GET, HEAD, OPTIONS");
     case Route::Candidates:
         if (method != Method::Get && method != Method::Post)
-            return methodNotAllowed(method, "GET, POST");
+            return methodNotAllowed(method, "GET, POST, HEAD, OPTIONS");
         if (write && auth.auth != Auth::ReadWrite)
             return forbidden();
         return method == Method::Get ? listCandidates(request) : createCandidate(request);
     case Route::Candidate:
         if (method != Method::Get && method != Method::Put)
-            return methodNotAllowed(method, "GET, PUT");
+            return methodNotAllowed(method, "GET, PUT, HEAD, OPTIONS");
         if (write && auth.auth != Auth::ReadWrite)
             return forbidden();
         return method == Method::Get ? getCandidate(id) : updateCandidate(request, id);
@@ -607,7 +642,8 @@ std::optional<Reply> SandboxServer::Private::pageParams(const QHttpServerRequest
         bool ok = false;
         const int requested = query.queryItemValue(u"page_size"_s).toInt(&ok);
         if (ok && requested > 0)
-            *pageSize = qMin(requested, 200); // DRF: max_page_size clamps, an invalid size is ignored
+            *pageSize
+                = qMin(requested, 200); // DRF: max_page_size clamps, an invalid size is ignored
     }
     return std::nullopt;
 }
@@ -625,23 +661,24 @@ Reply SandboxServer::Private::paginate(const QHttpServerRequest &request, int to
         return url.toString(QUrl::FullyEncoded);
     };
     const int lastPage = qMax(1, (total + pageSize - 1) / pageSize);
-    return Reply::json(200, QJsonObject{
-                                {u"count"_s, total},
-                                {u"next"_s, page < lastPage ? pageUrl(page + 1) : QJsonValue()},
-                                {u"previous"_s, page > 1 ? pageUrl(page - 1) : QJsonValue()},
-                                {u"results"_s, results},
-                            });
+    return Reply::json(200,
+                       QJsonObject {
+                           { u"count"_s, total },
+                           { u"next"_s, page < lastPage ? pageUrl(page + 1) : QJsonValue() },
+                           { u"previous"_s, page > 1 ? pageUrl(page - 1) : QJsonValue() },
+                           { u"results"_s, results },
+                       });
 }
 
 static QJsonObject jobJson(const JobRecord &job)
 {
-    return QJsonObject{
-        {u"id"_s, job.id},
-        {u"title"_s, job.title},
-        {u"department"_s, job.department},
-        {u"location"_s, job.location},
-        {u"status"_s, job.status},
-        {u"created_at"_s, isoTime(job.createdAt)},
+    return QJsonObject {
+        { u"id"_s, job.id },
+        { u"title"_s, job.title },
+        { u"department"_s, job.department },
+        { u"location"_s, job.location },
+        { u"status"_s, job.status },
+        { u"created_at"_s, isoTime(job.createdAt) },
     };
 }
 
@@ -653,8 +690,12 @@ Reply SandboxServer::Private::listJobs(const QHttpServerRequest &request)
         status = query.queryItemValue(u"status"_s, QUrl::FullyDecoded);
         if (status != u"open"_s && status != u"closed"_s && status != u"all"_s) {
             return Reply::json(
-                400, QJsonObject{{u"status"_s,
-                                  QJsonArray{u"Select a valid choice. %1 is not one of the available choices."_s.arg(status)}}});
+                400,
+                QJsonObject {
+                    { u"status"_s,
+                      QJsonArray {
+                          u"Select a valid choice. %1 is not one of the available choices."_s.arg(
+                              status) } } });
         }
     }
     int page = 1, pageSize = 50;
@@ -679,34 +720,37 @@ Reply SandboxServer::Private::getJob(qint64 id)
 
 QJsonObject SandboxServer::Private::candidateJson(const CandidateRecord &c)
 {
-    auto orNull = [](const QString &s) { return s.isNull() ? QJsonValue() : QJsonValue(s); };
+    auto orNull = [](const QString &s) {
+        return s.isNull() ? QJsonValue() : QJsonValue(s);
+    };
     QJsonValue job;
     if (c.jobId) {
         const auto record = store->job(*c.jobId);
-        job = QJsonObject{{u"id"_s, *c.jobId}, {u"title"_s, record ? record->title : QString()}};
+        job = QJsonObject { { u"id"_s, *c.jobId },
+                            { u"title"_s, record ? record->title : QString() } };
     }
     QJsonValue resume;
     if (c.resume) {
-        resume = QJsonObject{{u"filename"_s, c.resume->fileName},
-                             {u"size"_s, c.resume->size},
-                             {u"content_type"_s, c.resume->contentType}};
+        resume = QJsonObject { { u"filename"_s, c.resume->fileName },
+                               { u"size"_s, c.resume->size },
+                               { u"content_type"_s, c.resume->contentType } };
     }
-    return QJsonObject{
-        {u"id"_s, c.id},
-        {u"name"_s, c.name},
-        {u"email"_s, c.email},
-        {u"phone"_s, c.phone},
-        {u"resume_url"_s, orNull(c.resumeUrl)},
-        {u"job_id"_s, c.jobId ? QJsonValue(*c.jobId) : QJsonValue()},
-        {u"job"_s, job},
-        {u"talent_pool"_s, !c.jobId.has_value()},
-        {u"source"_s, orNull(c.source)},
-        {u"industry"_s, orNull(c.industry)},
-        {u"department"_s, orNull(c.department)},
-        {u"custom_fields"_s, c.customFields ? QJsonValue(*c.customFields) : QJsonValue()},
-        {u"resume_file"_s, resume},
-        {u"created_at"_s, isoTime(c.createdAt)},
-        {u"updated_at"_s, isoTime(c.updatedAt)},
+    return QJsonObject {
+        { u"id"_s, c.id },
+        { u"name"_s, c.name },
+        { u"email"_s, c.email },
+        { u"phone"_s, c.phone },
+        { u"resume_url"_s, orNull(c.resumeUrl) },
+        { u"job_id"_s, c.jobId ? QJsonValue(*c.jobId) : QJsonValue() },
+        { u"job"_s, job },
+        { u"talent_pool"_s, !c.jobId.has_value() },
+        { u"source"_s, orNull(c.source) },
+        { u"industry"_s, orNull(c.industry) },
+        { u"department"_s, orNull(c.department) },
+        { u"custom_fields"_s, c.customFields ? QJsonValue(*c.customFields) : QJsonValue() },
+        { u"resume_file"_s, resume },
+        { u"created_at"_s, isoTime(c.createdAt) },
+        { u"updated_at"_s, isoTime(c.updatedAt) },
     };
 }
 
@@ -753,14 +797,17 @@ std::optional<Reply> SandboxServer::Private::readInput(const QHttpServerRequest 
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
         if (error.error != QJsonParseError::NoError) {
-            return Reply::detail(400, u"JSON parse error - %1 at offset %2"_s.arg(error.errorString())
-                                          .arg(error.offset));
+            return Reply::detail(
+                400,
+                u"JSON parse error - %1 at offset %2"_s.arg(error.errorString()).arg(error.offset));
         }
         if (!doc.isObject()) {
             return Reply::json(
-                400, QJsonObject{{u"non_field_errors"_s,
-                                  QJsonArray{u"Invalid data. Expected a dictionary, but got %1."_s.arg(
-                                      pyTypeName(doc, body))}}});
+                400,
+                QJsonObject {
+                    { u"non_field_errors"_s,
+                      QJsonArray { u"Invalid data. Expected a dictionary, but got %1."_s.arg(
+                          pyTypeName(doc, body)) } } });
         }
         *input = CandidateInput::fromJson(doc.object());
         return std::nullopt;
@@ -797,8 +844,8 @@ std::optional<Reply> SandboxServer::Private::readInput(const QHttpServerRequest 
         *input = CandidateInput::fromJson({});
         return std::nullopt;
     }
-    return Reply::detail(415, u"Unsupported media type \"%1\" in request."_s.arg(
-                                  QString::fromLatin1(mediaType)));
+    return Reply::detail(
+        415, u"Unsupported media type \"%1\" in request."_s.arg(QString::fromLatin1(mediaType)));
 }
 
 std::optional<Reply> SandboxServer::Private::checkResumeSize(const CandidateInput &input)
@@ -817,7 +864,8 @@ bool SandboxServer::Private::storeResume(const UploadedFile &file, const QString
     stored->contentType = contentType;
     stored->storedName = QUuid::createUuid().toString(QUuid::WithoutBraces) + u".bin"_s;
     QSaveFile out(store->resumeDir() + u'/' + stored->storedName);
-    if (!out.open(QIODevice::WriteOnly) || out.write(file.data) != file.data.size() || !out.commit()) {
+    if (!out.open(QIODevice::WriteOnly) || out.write(file.data) != file.data.size()
+        || !out.commit()) {
         *error = out.errorString();
         return false;
     }
@@ -841,7 +889,8 @@ Reply SandboxServer::Private::createCandidate(const QHttpServerRequest &request)
     if (!key.isEmpty()) {
         if (key.size() > 255)
             return Reply::detail(400, u"Idempotency-Key must be at most 255 characters."_s);
-        if (const auto seen = store->idempotency(scope, key, t.addSecs(-3600 * kIdempotencyHours))) {
+        if (const auto seen
+            = store->idempotency(scope, key, t.addSecs(-3600 * kIdempotencyHours))) {
             if (seen->fingerprint != fingerprint)
                 return Reply::detail(422, u"Idempotency-Key reused with a different request."_s);
             Reply replay;
@@ -858,8 +907,10 @@ Reply SandboxServer::Private::createCandidate(const QHttpServerRequest &request)
     if (!valid.ok())
         return Reply::json(400, valid.errors);
     if (const auto existing = store->candidateIdByEmail(valid.record.email)) {
-        return Reply::json(409, QJsonObject{{u"detail"_s, u"A candidate with this email already exists."_s},
-                                            {u"id"_s, *existing}});
+        return Reply::json(
+            409,
+            QJsonObject { { u"detail"_s, u"A candidate with this email already exists."_s },
+                          { u"id"_s, *existing } });
     }
 
     CandidateRecord record = valid.record;
@@ -886,11 +937,13 @@ Reply SandboxServer::Private::createCandidate(const QHttpServerRequest &request)
     }
     Reply created = Reply::json(201, candidateJson(record));
     const QByteArray location
-        = (origin(request) + QLatin1StringView(kApiPrefix) + u"candidates/%1/"_s.arg(record.id)).toUtf8();
+        = (origin(request) + QLatin1StringView(kApiPrefix) + u"candidates/%1/"_s.arg(record.id))
+              .toUtf8();
     created.header("Location", location);
     if (!key.isEmpty()) {
         store->purgeIdempotency(t.addSecs(-3600 * kIdempotencyHours));
-        if (!store->saveIdempotency(scope, key, {fingerprint, 201, created.body, location, t}, &error)) {
+        if (!store->saveIdempotency(scope, key, { fingerprint, 201, created.body, location, t },
+                                    &error)) {
             store->rollback();
             discardResume();
             return Reply::detail(500, u"Cannot store the idempotency key: %1"_s.arg(error));
@@ -919,8 +972,10 @@ Reply SandboxServer::Private::updateCandidate(const QHttpServerRequest &request,
     if (!valid.ok())
         return Reply::json(400, valid.errors);
     if (const auto other = store->candidateIdByEmail(valid.record.email); other && *other != id) {
-        return Reply::json(409, QJsonObject{{u"detail"_s, u"A candidate with this email already exists."_s},
-                                            {u"id"_s, *other}});
+        return Reply::json(
+            409,
+            QJsonObject { { u"detail"_s, u"A candidate with this email already exists."_s },
+                          { u"id"_s, *other } });
     }
 
     CandidateRecord record = valid.record;

@@ -25,8 +25,8 @@ public:
     QString errorString() const;
 
     quint16 port() const;
-    QUrl baseUrl() const;      // http://127.0.0.1:<port>/api/v1 (no trailing slash)
-    QUrl adminUrl() const;     // http://127.0.0.1:<port>/_sandbox/faults
+    QUrl baseUrl() const; // http://127.0.0.1:<port>/api/v1 (no trailing slash)
+    QUrl adminUrl() const; // http://127.0.0.1:<port>/_sandbox/faults
     QByteArray token() const;
     QByteArray readOnlyToken() const;
     QByteArray adminToken() const;

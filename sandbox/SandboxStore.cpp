@@ -48,8 +48,7 @@ QString likePattern(const QString &text)
 SandboxStore::SandboxStore(QString dataDir)
     : m_dataDir(std::move(dataDir))
     , m_connectionName(u"cdesk-sandbox-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces))
-{
-}
+{ }
 
 SandboxStore::~SandboxStore()
 {
@@ -90,8 +89,8 @@ bool SandboxStore::open(QString *error)
         return false;
     }
     // QSQLITE opens with journal_mode=delete and foreign keys off: set both on every open.
-    for (const auto &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=FULL"_s,
-                               u"PRAGMA foreign_keys=ON"_s, u"PRAGMA busy_timeout=5000"_s}) {
+    for (const auto &pragma : { u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=FULL"_s,
+                                u"PRAGMA foreign_keys=ON"_s, u"PRAGMA busy_timeout=5000"_s }) {
         if (!exec(pragma, error))
             return false;
     }
@@ -116,7 +115,8 @@ bool SandboxStore::migrate(QString *error)
         " department TEXT, custom_fields TEXT, resume_filename TEXT, resume_size INTEGER,"
         " resume_content_type TEXT, resume_stored_name TEXT, created_at TEXT NOT NULL,"
         " updated_at TEXT NOT NULL)"_s,
-        u"CREATE TABLE idempotency (scope BLOB NOT NULL, key TEXT NOT NULL, fingerprint BLOB NOT NULL,"
+        u"CREATE TABLE idempotency (scope BLOB NOT NULL, key TEXT NOT NULL, fingerprint BLOB NOT "
+        u"NULL,"
         " status INTEGER NOT NULL, body BLOB NOT NULL, location BLOB, created_at TEXT NOT NULL,"
         " PRIMARY KEY (scope, key))"_s,
         u"CREATE INDEX idempotency_created ON idempotency(created_at)"_s,
@@ -193,8 +193,8 @@ bool SandboxStore::insertJobs(const QList<JobRecord> &jobs, QString *error)
 
 static JobRecord jobFrom(const QSqlQuery &q)
 {
-    return JobRecord{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
-                     q.value(3).toString(), q.value(4).toString(), fromIso(q.value(5))};
+    return JobRecord { q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+                       q.value(3).toString(),   q.value(4).toString(), fromIso(q.value(5)) };
 }
 
 QList<JobRecord> SandboxStore::jobs(const QString &status, const QString &search, int offset,
@@ -235,7 +235,8 @@ QList<JobRecord> SandboxStore::jobs(const QString &status, const QString &search
 std::optional<JobRecord> SandboxStore::job(qint64 id)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName));
-    q.prepare(u"SELECT id, title, department, location, status, created_at FROM jobs WHERE id = ?"_s);
+    q.prepare(
+        u"SELECT id, title, department, location, status, created_at FROM jobs WHERE id = ?"_s);
     q.addBindValue(id);
     if (q.exec() && q.next())
         return jobFrom(q);
@@ -263,8 +264,8 @@ CandidateRecord SandboxStore::candidateFrom(const QSqlQuery &q) const
     if (!q.value(9).isNull())
         c.customFields = QJsonDocument::fromJson(q.value(9).toByteArray()).object();
     if (!q.value(10).isNull()) {
-        c.resume = ResumeFile{q.value(10).toString(), q.value(11).toLongLong(),
-                              q.value(12).toString(), q.value(13).toString()};
+        c.resume = ResumeFile { q.value(10).toString(), q.value(11).toLongLong(),
+                                q.value(12).toString(), q.value(13).toString() };
     }
     c.createdAt = fromIso(q.value(14));
     c.updatedAt = fromIso(q.value(15));
@@ -324,13 +325,15 @@ static void bindCandidate(QSqlQuery &q, const CandidateRecord &c)
     q.bindValue(u":email_key"_s, c.email.toLower());
     q.bindValue(u":phone"_s, c.phone);
     q.bindValue(u":resume_url"_s, nullable(c.resumeUrl));
-    q.bindValue(u":job_id"_s, c.jobId ? QVariant(*c.jobId) : QVariant(QMetaType::fromType<qint64>()));
+    q.bindValue(u":job_id"_s,
+                c.jobId ? QVariant(*c.jobId) : QVariant(QMetaType::fromType<qint64>()));
     q.bindValue(u":source"_s, nullable(c.source));
     q.bindValue(u":industry"_s, nullable(c.industry));
     q.bindValue(u":department"_s, nullable(c.department));
     q.bindValue(u":custom_fields"_s,
-                c.customFields ? QVariant(QJsonDocument(*c.customFields).toJson(QJsonDocument::Compact))
-                               : QVariant(QMetaType::fromType<QByteArray>()));
+                c.customFields
+                    ? QVariant(QJsonDocument(*c.customFields).toJson(QJsonDocument::Compact))
+                    : QVariant(QMetaType::fromType<QByteArray>()));
     const auto nullString = QVariant(QMetaType::fromType<QString>());
     q.bindValue(u":resume_filename"_s, c.resume ? QVariant(c.resume->fileName) : nullString);
     q.bindValue(u":resume_size"_s,
@@ -378,9 +381,8 @@ bool SandboxStore::updateCandidate(const CandidateRecord &c, QString *error)
     return true;
 }
 
-std::optional<IdempotencyRecord> SandboxStore::idempotency(const QByteArray &scope,
-                                                           const QString &key,
-                                                           const QDateTime &notBefore)
+std::optional<IdempotencyRecord>
+SandboxStore::idempotency(const QByteArray &scope, const QString &key, const QDateTime &notBefore)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName));
     q.prepare(u"SELECT fingerprint, status, body, location, created_at FROM idempotency"
@@ -389,9 +391,9 @@ std::optional<IdempotencyRecord> SandboxStore::idempotency(const QByteArray &sco
     q.addBindValue(key);
     q.addBindValue(iso(notBefore));
     if (q.exec() && q.next()) {
-        return IdempotencyRecord{q.value(0).toByteArray(), q.value(1).toInt(),
-                                 q.value(2).toByteArray(), q.value(3).toByteArray(),
-                                 fromIso(q.value(4))};
+        return IdempotencyRecord { q.value(0).toByteArray(), q.value(1).toInt(),
+                                   q.value(2).toByteArray(), q.value(3).toByteArray(),
+                                   fromIso(q.value(4)) };
     }
     return std::nullopt;
 }
@@ -401,8 +403,9 @@ bool SandboxStore::saveIdempotency(const QByteArray &scope, const QString &key,
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName));
     // REPLACE: an expired record for the same key gives way to the new one.
-    q.prepare(u"INSERT OR REPLACE INTO idempotency (scope, key, fingerprint, status, body, location,"
-              " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"_s);
+    q.prepare(
+        u"INSERT OR REPLACE INTO idempotency (scope, key, fingerprint, status, body, location,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"_s);
     q.addBindValue(scope);
     q.addBindValue(key);
     q.addBindValue(r.fingerprint);

@@ -22,10 +22,10 @@ struct JobRecord
 
 struct ResumeFile
 {
-    QString fileName;      // as the client gave it; never used as a path
+    QString fileName; // as the client gave it; never used as a path
     qint64 size = 0;
-    QString contentType;   // judged by content
-    QString storedName;    // the file's name under <dataDir>/resumes
+    QString contentType; // judged by content
+    QString storedName; // the file's name under <dataDir>/resumes
 };
 
 struct CandidateRecord
@@ -34,7 +34,7 @@ struct CandidateRecord
     QString name;
     QString email;
     QString phone;
-    QString resumeUrl;                 // null when isNull()
+    QString resumeUrl; // null when isNull()
     std::optional<qint64> jobId;
     QString source, industry, department; // null when isNull()
     std::optional<QJsonObject> customFields;

@@ -16,29 +16,31 @@ QList<JobRecord> defaultSeedJobs()
         const char16_t *title, *department, *location, *status, *createdAt;
     };
     static constexpr Seed seeds[] = {
-        {u"Backend Engineer", u"Engineering", u"Bengaluru", u"open", u"2026-10-02T09:15:00Z"},
-        {u"Senior Frontend Engineer", u"Engineering", u"Remote (India)", u"open",
-         u"2026-10-05T11:00:00Z"},
-        {u"QA Automation Engineer", u"Engineering", u"Pune", u"closed", u"2026-07-14T08:30:00Z"},
-        {u"Product Designer", u"Design", u"Mumbai", u"open", u"2026-09-21T10:45:00Z"},
-        {u"Data Analyst", u"Analytics", u"Hyderabad", u"open", u"2026-10-12T07:20:00Z"},
-        {u"Talent Acquisition Partner", u"People", u"Bengaluru", u"open", u"2026-08-30T12:00:00Z"},
-        {u"Account Executive, EMEA", u"Sales", u"London", u"open", u"2026-10-20T14:10:00Z"},
-        {u"Customer Success Manager", u"Customer Success", u"Gurugram", u"closed",
-         u"2026-06-03T09:00:00Z"},
-        {u"DevOps Engineer", u"Engineering", u"Chennai", u"open", u"2026-11-02T06:40:00Z"},
-        {u"Finance Controller", u"Finance", u"Mumbai", u"closed", u"2026-05-18T10:00:00Z"},
-        {u"Content Marketing Manager", u"Marketing", u"New York", u"open", u"2026-11-09T15:30:00Z"},
-        {u"Mobile Engineer (Android)", u"Engineering", u"Bengaluru", u"open",
-         u"2026-11-16T08:05:00Z"},
+        { u"Backend Engineer", u"Engineering", u"Bengaluru", u"open", u"2026-10-02T09:15:00Z" },
+        { u"Senior Frontend Engineer", u"Engineering", u"Remote (India)", u"open",
+          u"2026-10-05T11:00:00Z" },
+        { u"QA Automation Engineer", u"Engineering", u"Pune", u"closed", u"2026-07-14T08:30:00Z" },
+        { u"Product Designer", u"Design", u"Mumbai", u"open", u"2026-09-21T10:45:00Z" },
+        { u"Data Analyst", u"Analytics", u"Hyderabad", u"open", u"2026-10-12T07:20:00Z" },
+        { u"Talent Acquisition Partner", u"People", u"Bengaluru", u"open",
+          u"2026-08-30T12:00:00Z" },
+        { u"Account Executive, EMEA", u"Sales", u"London", u"open", u"2026-10-20T14:10:00Z" },
+        { u"Customer Success Manager", u"Customer Success", u"Gurugram", u"closed",
+          u"2026-06-03T09:00:00Z" },
+        { u"DevOps Engineer", u"Engineering", u"Chennai", u"open", u"2026-11-02T06:40:00Z" },
+        { u"Finance Controller", u"Finance", u"Mumbai", u"closed", u"2026-05-18T10:00:00Z" },
+        { u"Content Marketing Manager", u"Marketing", u"New York", u"open",
+          u"2026-11-09T15:30:00Z" },
+        { u"Mobile Engineer (Android)", u"Engineering", u"Bengaluru", u"open",
+          u"2026-11-16T08:05:00Z" },
     };
     QList<JobRecord> jobs;
     qint64 id = 101;
     for (const auto &s : seeds) {
         auto created = QDateTime::fromString(QString::fromUtf16(s.createdAt), Qt::ISODate);
-        jobs.append(JobRecord{id++, QString::fromUtf16(s.title), QString::fromUtf16(s.department),
-                              QString::fromUtf16(s.location), QString::fromUtf16(s.status),
-                              created});
+        jobs.append(JobRecord { id++, QString::fromUtf16(s.title), QString::fromUtf16(s.department),
+                                QString::fromUtf16(s.location), QString::fromUtf16(s.status),
+                                created });
     }
     return jobs;
 }

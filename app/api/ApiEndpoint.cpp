@@ -35,7 +35,8 @@ QString ApiEndpoint::problem() const
             "The API address uses plain http. Use https so your token is not sent unencrypted.");
     }
     if (scheme != u"http"_s && scheme != u"https"_s)
-        return QCoreApplication::translate("ApiEndpoint", "The API address must start with https://.");
+        return QCoreApplication::translate("ApiEndpoint",
+                                           "The API address must start with https://.");
     if (m_token.isEmpty())
         return QCoreApplication::translate("ApiEndpoint", "No API token is set.");
     return {};

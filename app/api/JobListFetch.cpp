@@ -77,7 +77,8 @@ void JobListFetch::onReply(QNetworkReply *reply)
         return;
     }
     const QJsonDocument doc = QJsonDocument::fromJson(body);
-    const QJsonArray results = doc.isArray() ? doc.array() : doc.object().value(u"results"_s).toArray();
+    const QJsonArray results
+        = doc.isArray() ? doc.array() : doc.object().value(u"results"_s).toArray();
     if (!doc.isArray() && !doc.object().contains(u"results"_s)) {
         finish(tr("The API's answer is not a list of jobs."));
         return;
@@ -99,7 +100,7 @@ void JobListFetch::finish(const QString &error)
     if (m_done)
         return;
     m_done = true;
-    Q_EMIT finished(error.isEmpty() ? m_jobs : QList<Job>{}, error);
+    Q_EMIT finished(error.isEmpty() ? m_jobs : QList<Job> {}, error);
 }
 
 } // namespace cdesk
