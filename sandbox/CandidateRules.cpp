@@ -6,6 +6,7 @@
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMimeDatabase>
 #include <QRegularExpression>
 #include <QStringDecoder>
 #include <QUrl>
@@ -45,7 +46,24 @@ std::optional<QString> asString(const QJsonValue &v)
     return std::nullopt;
 }
 
-// A required text field: trimmed, not blank, at most max characters.
+// A text value, trimmed; std::nullopt (and an error) when it is not text or too long.
+std::optional<QString> trimmedText(const QJsonValue &v, const QString &name, int max,
+                                   QJsonObject &errors)
+{
+    const auto text = asString(v);
+    if (!text) {
+        addError(errors, name, kNotString);
+        return std::nullopt;
+    }
+    const QString trimmed = text->trimmed();
+    if (trimmed.size() > max) {
+        addError(errors, name, tooLong(max));
+        return std::nullopt;
+    }
+    return trimmed;
+}
+
+// A required text field: present, not null, not blank.
 QString requiredText(const QJsonObject &fields, const QString &name, int max, QJsonObject &errors)
 {
     if (!fields.contains(name)) {
@@ -57,17 +75,10 @@ QString requiredText(const QJsonObject &fields, const QString &name, int max, QJ
         addError(errors, name, kNull);
         return {};
     }
-    const auto text = asString(v);
-    if (!text) {
-        addError(errors, name, kNotString);
-        return {};
-    }
-    const QString trimmed = text->trimmed();
-    if (trimmed.isEmpty())
+    const auto text = trimmedText(v, name, max, errors);
+    if (text && text->isEmpty())
         addError(errors, name, kBlank);
-    else if (trimmed.size() > max)
-        addError(errors, name, tooLong(max));
-    return trimmed;
+    return text.value_or(QString());
 }
 
 // An optional text field: absent, null or blank is null.
@@ -76,15 +87,24 @@ QString optionalText(const QJsonObject &fields, const QString &name, int max, QJ
     const QJsonValue v = fields.value(name);
     if (v.isUndefined() || v.isNull())
         return {};
-    const auto text = asString(v);
-    if (!text) {
-        addError(errors, name, kNotString);
-        return {};
-    }
-    const QString trimmed = text->trimmed();
-    if (trimmed.size() > max)
-        addError(errors, name, tooLong(max));
-    return trimmed.isEmpty() ? QString() : trimmed;
+    const auto text = trimmedText(v, name, max, errors);
+    return text && !text->isEmpty() ? *text : QString();
+}
+
+bool nameFitsResume(const QString &fileName)
+{
+    static const QStringList accepted = {
+        u"application/pdf"_s, u"application/msword"_s,
+        u"application/vnd.openxmlformats-officedocument.wordprocessingml.document"_s,
+        u"application/vnd.oasis.opendocument.text"_s, u"application/rtf"_s, u"text/rtf"_s,
+        u"text/plain"_s};
+    const QList<QMimeType> types = QMimeDatabase().mimeTypesForFileName(fileName);
+    if (types.isEmpty())
+        return true;
+    return std::any_of(types.begin(), types.end(), [](const QMimeType &type) {
+        return std::any_of(accepted.begin(), accepted.end(),
+                           [&](const QString &name) { return type.inherits(name); });
+    });
 }
 
 bool isValidPhone(const QString &phone)
@@ -118,9 +138,9 @@ std::optional<QJsonObject> customFields(const QJsonValue &value, QJsonObject &er
                                                                   { QJsonValue::String, u"str"_s },
                                                                   { QJsonValue::Double, u"int"_s },
                                                                   { QJsonValue::Bool, u"bool"_s } };
-        addError(errors, field,
-                 u"Expected a dictionary of items but got type \"%1\"."_s.arg(
-                     pyNames.value(value.type(), u"unknown"_s)));
+        addError(
+            errors, field,
+            u"Expected a dictionary of items but got type \"%1\"."_s.arg(pythonTypeName(value)));
         return std::nullopt;
     }
     const QJsonObject object = value.toObject();
@@ -163,8 +183,8 @@ std::optional<qint64> jobId(const QJsonValue &value, const CandidateRules &rules
         id = text.toLongLong(&ok);
     }
     if (!ok) {
-        const QString type = value.isString() ? u"str"_s : value.isBool() ? u"bool"_s : u"dict"_s;
-        addError(errors, field, u"Incorrect type. Expected pk value, received %1."_s.arg(type));
+        addError(errors, field,
+                 u"Incorrect type. Expected pk value, received %1."_s.arg(pythonTypeName(value)));
         return std::nullopt;
     }
     const auto job = rules.findJob(id);
@@ -180,6 +200,24 @@ std::optional<qint64> jobId(const QJsonValue &value, const CandidateRules &rules
 }
 
 } // namespace
+
+QString pythonTypeName(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Array:
+        return u"list"_s;
+    case QJsonValue::Object:
+        return u"dict"_s;
+    case QJsonValue::String:
+        return u"str"_s;
+    case QJsonValue::Bool:
+        return u"bool"_s;
+    case QJsonValue::Double:
+        return value.toDouble() == double(value.toInteger()) ? u"int"_s : u"float"_s;
+    default:
+        return u"NoneType"_s;
+    }
+}
 
 QString normalizedEmail(const QString &email)
 {
@@ -320,6 +358,11 @@ ValidatedCandidate CandidateRules::validate(const CandidateInput &input,
             addError(errors, u"resume"_s, u"The submitted file is empty."_s);
         } else {
             out.resumeContentType = sniffResumeType(input.resume->data);
+            // Judged by content and by name: a name may carry no extension, an
+            // unknown one ("J.Doe") or another accepted type's, but not a known
+            // type of another kind ("cv.exe").
+            if (!nameFitsResume(input.resume->fileName))
+                out.resumeContentType.clear();
             if (out.resumeContentType.isEmpty()) {
                 addError(
                     errors, u"resume"_s,

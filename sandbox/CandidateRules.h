@@ -60,4 +60,8 @@ struct CandidateRules
 // or an empty string when it is not valid.
 QString normalizedEmail(const QString &email);
 
+// The Python type DRF's messages would name for a JSON value: str, int, float,
+// bool, list, dict or NoneType.
+QString pythonTypeName(const QJsonValue &value);
+
 } // namespace cdesk::sandbox

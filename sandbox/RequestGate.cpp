@@ -49,8 +49,13 @@ void RequestGate::onReadyRead()
         drain();
         return;
     }
-    if (m_state == State::PassThrough)
+    if (m_state == State::PassThrough) {
+        // A chunked body has no length to judge up front: count what passes.
+        m_passedBytes += m_socket->bytesAvailable();
+        if (m_limits.maxBodyBytes > 0 && m_passedBytes > m_limits.maxBodyBytes)
+            reject(413, "Request Entity Too Large", m_limits.tooLargeDetail);
         return;
+    }
 
     // Bytes QtHttpServer has not read yet: it reads after us, in the same emission.
     QByteArray fresh = m_socket->peek(m_socket->bytesAvailable());

@@ -46,6 +46,7 @@ private:
     QByteArray m_head;
     qint64 m_bodyLeft = 0;
     qint64 m_drained = 0;
+    qint64 m_passedBytes = 0;
 };
 
 // A QTcpServer whose every connection gets a RequestGate before QtHttpServer

@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMetaEnum>
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QSaveFile>
@@ -88,18 +89,13 @@ QString isoTime(const QDateTime &t)
     return t.toUTC().toString(Qt::ISODateWithMs);
 }
 
-QString pyTypeName(const QJsonDocument &doc, const QByteArray &raw)
+Reply notAnObject(const QJsonValue &value)
 {
-    if (doc.isArray())
-        return u"list"_s;
-    const QByteArray t = raw.trimmed();
-    if (t.startsWith('"'))
-        return u"str"_s;
-    if (t == "null")
-        return u"NoneType"_s;
-    if (t == "true" || t == "false")
-        return u"bool"_s;
-    return t.contains('.') || t.contains('e') || t.contains('E') ? u"float"_s : u"int"_s;
+    return Reply::json(
+        400,
+        QJsonObject { { u"non_field_errors"_s,
+                        QJsonArray { u"Invalid data. Expected a dictionary, but got %1."_s.arg(
+                            pythonTypeName(value)) } } });
 }
 
 QString megabytes(qint64 bytes)
@@ -427,28 +423,8 @@ Reply forbidden()
 
 QByteArray methodName(QHttpServerRequest::Method method)
 {
-    switch (method) {
-    case QHttpServerRequest::Method::Get:
-        return "GET";
-    case QHttpServerRequest::Method::Put:
-        return "PUT";
-    case QHttpServerRequest::Method::Delete:
-        return "DELETE";
-    case QHttpServerRequest::Method::Post:
-        return "POST";
-    case QHttpServerRequest::Method::Head:
-        return "HEAD";
-    case QHttpServerRequest::Method::Options:
-        return "OPTIONS";
-    case QHttpServerRequest::Method::Patch:
-        return "PATCH";
-    case QHttpServerRequest::Method::Connect:
-        return "CONNECT";
-    case QHttpServerRequest::Method::Trace:
-        return "TRACE";
-    default:
-        return "UNKNOWN";
-    }
+    const char *key = QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(method));
+    return key ? QByteArray(key).toUpper() : QByteArrayLiteral("UNKNOWN");
 }
 
 Reply methodNotAllowed(QHttpServerRequest::Method method, const QByteArray &allow)
@@ -542,7 +518,8 @@ std::optional<Reply> SandboxServer::Private::applyFaults()
             const qint64 seconds = qMax<qint64>(1, (waitMs + 999) / 1000);
             return Reply::detail(
                        429,
-                       u"Request was throttled. Expected available in %1 seconds."_s.arg(seconds))
+                       u"Request was throttled. Expected available in %1 %2."_s.arg(seconds).arg(
+                           seconds == 1 ? u"second"_s : u"seconds"_s))
                 .header("Retry-After", QByteArray::number(seconds));
         }
         recentRequests.push_back(t);
@@ -797,18 +774,17 @@ std::optional<Reply> SandboxServer::Private::readInput(const QHttpServerRequest 
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
         if (error.error != QJsonParseError::NoError) {
+            // Qt 6.4 refuses a lone value ("text", 42, null) that JSON allows:
+            // wrapped in an array it parses, and DRF would name its type.
+            const QJsonDocument wrapped = QJsonDocument::fromJson('[' + body + ']');
+            if (wrapped.isArray() && wrapped.array().size() == 1)
+                return notAnObject(wrapped.array().first());
             return Reply::detail(
                 400,
                 u"JSON parse error - %1 at offset %2"_s.arg(error.errorString()).arg(error.offset));
         }
-        if (!doc.isObject()) {
-            return Reply::json(
-                400,
-                QJsonObject {
-                    { u"non_field_errors"_s,
-                      QJsonArray { u"Invalid data. Expected a dictionary, but got %1."_s.arg(
-                          pyTypeName(doc, body)) } } });
-        }
+        if (!doc.isObject())
+            return notAnObject(doc.array());
         *input = CandidateInput::fromJson(doc.object());
         return std::nullopt;
     }
@@ -845,7 +821,7 @@ std::optional<Reply> SandboxServer::Private::readInput(const QHttpServerRequest 
         return std::nullopt;
     }
     return Reply::detail(
-        415, u"Unsupported media type \"%1\" in request."_s.arg(QString::fromLatin1(mediaType)));
+        415, u"Unsupported media type \"%1\" in request."_s.arg(QString::fromLatin1(contentType)));
 }
 
 std::optional<Reply> SandboxServer::Private::checkResumeSize(const CandidateInput &input)

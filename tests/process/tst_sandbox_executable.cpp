@@ -47,12 +47,12 @@ struct RunningSandbox
 QPair<int, QByteArray> curl(const QStringList &arguments)
 {
     QProcess process;
-    process.start(u"curl"_s, QStringList{u"-sS"_s, u"-w"_s, u"\n%{http_code}"_s} + arguments);
+    process.start(u"curl"_s, QStringList { u"-sS"_s, u"-w"_s, u"\n%{http_code}"_s } + arguments);
     if (!process.waitForFinished(60000) || process.exitCode() != 0)
-        return {0, process.readAllStandardError()};
+        return { 0, process.readAllStandardError() };
     QByteArray out = process.readAllStandardOutput();
     const qsizetype cut = out.lastIndexOf('\n');
-    return {out.mid(cut + 1).toInt(), out.left(cut)};
+    return { out.mid(cut + 1).toInt(), out.left(cut) };
 }
 
 } // namespace
@@ -71,7 +71,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         RunningSandbox sandbox;
-        QVERIFY(sandbox.start({u"--port"_s, u"0"_s, u"--data-dir"_s, dir.filePath(u"data"_s)}));
+        QVERIFY(sandbox.start({ u"--port"_s, u"0"_s, u"--data-dir"_s, dir.filePath(u"data"_s) }));
         QVERIFY2(sandbox.base().startsWith(u"http://127.0.0.1:"_s), qPrintable(sandbox.base()));
         QVERIFY(sandbox.base().endsWith(u"/api/v1"_s));
         QCOMPARE(sandbox.token().size(), 40);
@@ -84,13 +84,20 @@ private Q_SLOTS:
         file.close();
 
         const auto [status, body] = curl({
-            u"-H"_s, u"Authorization: Token "_s + sandbox.token(),
-            u"-F"_s, u"name=Zoë Durand"_s,
-            u"-F"_s, u"email=zoe@Example.COM"_s,
-            u"-F"_s, u"phone=+33 6 12 34 56 78"_s,
-            u"-F"_s, u"source=Referral"_s,
-            u"-F"_s, u"custom_fields={\"linkedin_url\": \"https://linkedin.com/in/zoe\"}"_s,
-            u"-F"_s, u"resume=@"_s + resume + u";type=text/plain"_s,
+            u"-H"_s,
+            u"Authorization: Token "_s + sandbox.token(),
+            u"-F"_s,
+            u"name=Zoë Durand"_s,
+            u"-F"_s,
+            u"email=zoe@Example.COM"_s,
+            u"-F"_s,
+            u"phone=+33 6 12 34 56 78"_s,
+            u"-F"_s,
+            u"source=Referral"_s,
+            u"-F"_s,
+            u"custom_fields={\"linkedin_url\": \"https://linkedin.com/in/zoe\"}"_s,
+            u"-F"_s,
+            u"resume=@"_s + resume + u";type=text/plain"_s,
             sandbox.base() + u"/candidates/"_s,
         });
         QCOMPARE(status, 201);
@@ -110,10 +117,11 @@ private Q_SLOTS:
         sandbox.process.kill();
         QVERIFY(sandbox.process.waitForFinished(10000));
         RunningSandbox again;
-        QVERIFY(again.start({u"--port"_s, u"0"_s, u"--data-dir"_s, dir.filePath(u"data"_s),
-                             u"--token"_s, u"0123456789abcdef0123456789abcdef01234567"_s}));
+        QVERIFY(again.start({ u"--port"_s, u"0"_s, u"--data-dir"_s, dir.filePath(u"data"_s),
+                              u"--token"_s, u"0123456789abcdef0123456789abcdef01234567"_s }));
         const auto [getStatus, getBody] = curl({
-            u"-H"_s, u"Authorization: Token 0123456789abcdef0123456789abcdef01234567"_s,
+            u"-H"_s,
+            u"Authorization: Token 0123456789abcdef0123456789abcdef01234567"_s,
             again.base() + u"/candidates/%1/"_s.arg(id),
         });
         QCOMPARE(getStatus, 200);
@@ -124,13 +132,13 @@ private Q_SLOTS:
     void help_exitsZero_andBadOption_exitsTwo()
     {
         QProcess help;
-        help.start(QStringLiteral(CDESK_SANDBOX_EXE), {u"--help"_s});
+        help.start(QStringLiteral(CDESK_SANDBOX_EXE), { u"--help"_s });
         QVERIFY(help.waitForFinished(10000));
         QCOMPARE(help.exitCode(), 0);
         QVERIFY(help.readAllStandardOutput().contains("--max-resume-mb"));
 
         QProcess bad;
-        bad.start(QStringLiteral(CDESK_SANDBOX_EXE), {u"--max-resume-mb"_s, u"lots"_s});
+        bad.start(QStringLiteral(CDESK_SANDBOX_EXE), { u"--max-resume-mb"_s, u"lots"_s });
         QVERIFY(bad.waitForFinished(10000));
         QCOMPARE(bad.exitCode(), 2);
         QVERIFY(bad.readAllStandardError().contains("--max-resume-mb"));

@@ -21,7 +21,7 @@ constexpr int requestTimeoutMs = 30000;
 QByteArray originOf(const QUrl &url)
 {
     return url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment)
-            .toEncoded(QUrl::StripTrailingSlash);
+        .toEncoded(QUrl::StripTrailingSlash);
 }
 
 } // namespace
@@ -45,7 +45,7 @@ bool SandboxFixture::start(sandbox::Options options)
     if (options.dataDir.isEmpty()) {
         if (!m_tempDir.isValid()) {
             m_error = QStringLiteral("Cannot create a temporary folder: %1")
-                              .arg(m_tempDir.errorString());
+                          .arg(m_tempDir.errorString());
             return false;
         }
         options.dataDir = m_tempDir.path();
@@ -59,26 +59,26 @@ bool SandboxFixture::start(sandbox::Options options)
     // its sockets, timers and database connections belong to that thread.
     bool started = false;
     QMetaObject::invokeMethod(
-            m_context.get(),
-            [this, &options, &started] {
-                auto server = std::make_unique<sandbox::SandboxServer>(options);
-                if (!server->start()) {
-                    m_error = server->errorString();
-                    if (m_error.isEmpty())
-                        m_error = QStringLiteral("The sandbox did not start.");
-                    return;
-                }
-                m_port = server->port();
-                m_baseUrl = server->baseUrl();
-                m_adminUrl = server->adminUrl();
-                m_token = server->token();
-                m_readOnlyToken = server->readOnlyToken();
-                m_adminToken = server->adminToken();
-                m_dataDir = server->dataDir();
-                m_server = server.release();
-                started = true;
-            },
-            Qt::BlockingQueuedConnection);
+        m_context.get(),
+        [this, &options, &started] {
+            auto server = std::make_unique<sandbox::SandboxServer>(options);
+            if (!server->start()) {
+                m_error = server->errorString();
+                if (m_error.isEmpty())
+                    m_error = QStringLiteral("The sandbox did not start.");
+                return;
+            }
+            m_port = server->port();
+            m_baseUrl = server->baseUrl();
+            m_adminUrl = server->adminUrl();
+            m_token = server->token();
+            m_readOnlyToken = server->readOnlyToken();
+            m_adminToken = server->adminToken();
+            m_dataDir = server->dataDir();
+            m_server = server.release();
+            started = true;
+        },
+        Qt::BlockingQueuedConnection);
 
     if (!started) {
         m_thread.quit();
@@ -93,7 +93,7 @@ void SandboxFixture::stop()
 {
     if (m_server) {
         QMetaObject::invokeMethod(
-                m_context.get(), [this] { delete m_server; }, Qt::BlockingQueuedConnection);
+            m_context.get(), [this] { delete m_server; }, Qt::BlockingQueuedConnection);
         m_server = nullptr;
     }
     if (m_thread.isRunning()) {
@@ -125,8 +125,8 @@ sandbox::Faults SandboxFixture::faults() const
     if (!m_server)
         return result;
     QMetaObject::invokeMethod(
-            m_context.get(), [this, &result] { result = m_server->faults(); },
-            Qt::BlockingQueuedConnection);
+        m_context.get(), [this, &result] { result = m_server->faults(); },
+        Qt::BlockingQueuedConnection);
     return result;
 }
 
@@ -135,8 +135,8 @@ void SandboxFixture::setFaults(const sandbox::Faults &faults)
     if (!m_server)
         return;
     QMetaObject::invokeMethod(
-            m_context.get(), [this, &faults] { m_server->setFaults(faults); },
-            Qt::BlockingQueuedConnection);
+        m_context.get(), [this, &faults] { m_server->setFaults(faults); },
+        Qt::BlockingQueuedConnection);
 }
 
 // --- HttpResponse -------------------------------------------------------------
@@ -195,8 +195,8 @@ HttpResponse HttpClient::send(const QByteArray &verb, const QUrl &url, const QBy
         request.setRawHeader(pair.first, pair.second);
 
     std::unique_ptr<QNetworkReply> reply(verb == "GET" && body.isEmpty()
-                                                 ? m_manager->get(request)
-                                                 : m_manager->sendCustomRequest(request, verb, body));
+                                             ? m_manager->get(request)
+                                             : m_manager->sendCustomRequest(request, verb, body));
 
     HttpResponse response;
     if (!reply->isFinished()) {
@@ -317,8 +317,10 @@ bool responseComplete(const QByteArray &response)
 
 } // namespace
 
-QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs)
+QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs, bool *closedByServer)
 {
+    if (closedByServer)
+        *closedByServer = false;
     QDeadlineTimer deadline(timeoutMs);
     QTcpSocket socket;
     socket.setProxy(QNetworkProxy::NoProxy);
@@ -342,6 +344,8 @@ QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs)
             break;
     }
     response += socket.readAll();
+    if (closedByServer)
+        *closedByServer = socket.state() != QAbstractSocket::ConnectedState;
     socket.abort();
     return response;
 }
@@ -351,7 +355,8 @@ int rawStatus(const QByteArray &response)
     if (!response.startsWith("HTTP/"))
         return 0;
     const qsizetype lineEnd = response.indexOf("\r\n");
-    const QList<QByteArray> parts = response.left(lineEnd < 0 ? response.size() : lineEnd).split(' ');
+    const QList<QByteArray> parts
+        = response.left(lineEnd < 0 ? response.size() : lineEnd).split(' ');
     if (parts.size() < 2)
         return 0;
     bool ok = false;
@@ -382,8 +387,7 @@ QByteArray rawBody(const QByteArray &response)
 
 MultipartBuilder::MultipartBuilder(QByteArray boundary)
     : m_boundary(std::move(boundary))
-{
-}
+{ }
 
 MultipartBuilder &MultipartBuilder::field(const QByteArray &name, const QByteArray &value)
 {
@@ -398,7 +402,7 @@ MultipartBuilder &MultipartBuilder::file(const QByteArray &name, const QByteArra
 {
     m_body += "--" + m_boundary + "\r\n";
     m_body += "Content-Disposition: form-data; name=\"" + name + "\"; filename=\"" + fileName
-            + "\"\r\n";
+        + "\"\r\n";
     if (!contentType.isEmpty())
         m_body += "Content-Type: " + contentType + "\r\n";
     m_body += "\r\n" + data + "\r\n";

@@ -49,10 +49,10 @@ public:
     // from the test thread while the server runs on its own.
     quint16 port() const { return m_port; }
     QUrl baseUrl() const { return m_baseUrl; } // http://127.0.0.1:<port>/api/v1
-    QUrl url(const QString &path) const;       // baseUrl() + "/" + path, path like "jobs/?page=2"
+    QUrl url(const QString &path) const; // baseUrl() + "/" + path, path like "jobs/?page=2"
     QUrl adminUrl() const { return m_adminUrl; } // <origin>/_sandbox/faults
-    QUrl clockUrl() const;                       // <origin>/_sandbox/clock
-    QUrl originUrl(const QString &path) const;   // <origin>/<path>, path like "_sandbox/faults"
+    QUrl clockUrl() const; // <origin>/_sandbox/clock
+    QUrl originUrl(const QString &path) const; // <origin>/<path>, path like "_sandbox/faults"
     QByteArray token() const { return m_token; }
     QByteArray readOnlyToken() const { return m_readOnlyToken; }
     QByteArray adminToken() const { return m_adminToken; }
@@ -65,7 +65,7 @@ public:
 private:
     QTemporaryDir m_tempDir;
     QThread m_thread;
-    std::unique_ptr<QObject> m_context;         // lives in m_thread: the target of invokeMethod
+    std::unique_ptr<QObject> m_context; // lives in m_thread: the target of invokeMethod
     sandbox::SandboxServer *m_server = nullptr; // lives in m_thread
     QString m_error;
     QString m_dataDir;
@@ -125,7 +125,9 @@ private:
 // Writes raw bytes to 127.0.0.1:port and reads until the server closes the
 // connection, a full response (by Content-Length or chunked framing) has
 // arrived, or timeoutMs passes. For requests no well-behaved client would send.
-QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs = 10000);
+// *closedByServer (if given) tells whether the server closed the connection.
+QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs = 10000,
+                       bool *closedByServer = nullptr);
 
 // The status code in a raw HTTP response ("HTTP/1.1 400 Bad Request" -> 400), 0 if none.
 int rawStatus(const QByteArray &response);
@@ -145,8 +147,8 @@ public:
     MultipartBuilder &file(const QByteArray &name, const QByteArray &fileName,
                            const QByteArray &contentType, const QByteArray &data);
     MultipartBuilder &raw(const QByteArray &bytes); // appended verbatim, for broken framing
-    QByteArray body() const;                        // the parts and the closing delimiter
-    QByteArray bodyWithoutClosing() const;          // the parts only (a truncated body)
+    QByteArray body() const; // the parts and the closing delimiter
+    QByteArray bodyWithoutClosing() const; // the parts only (a truncated body)
     QByteArray contentType() const;
     QByteArray boundary() const { return m_boundary; }
 

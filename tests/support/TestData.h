@@ -21,6 +21,14 @@ QByteArray minimalPdf(const QByteArray &text = "Ada Lovelace, Analyst", qsizetyp
 QByteArray elfExecutable();
 // A 1x1 PNG image.
 QByteArray pngImage();
+// A zip archive (deflated, written by QuaZip) of the given entries, in order.
+QByteArray zipArchive(const QList<QPair<QString, QByteArray>> &entries);
+// A minimal Word 2007+ document: [Content_Types].xml, _rels/.rels and
+// word/document.xml with one paragraph per line of text.
+QByteArray minimalDocx(const QString &text = QStringLiteral("Ada Lovelace, Analyst"));
+// A minimal OpenDocument text: a stored "mimetype" first, then content.xml and
+// META-INF/manifest.xml.
+QByteArray minimalOdt(const QString &text = QStringLiteral("Ada Lovelace, Analyst"));
 
 // Writes data to dir/name (creating dir) and returns the absolute path; empty on failure.
 QString writeFile(const QString &dir, const QString &name, const QByteArray &data);
@@ -51,7 +59,7 @@ qint64 idOf(const HttpResponse &response);
 
 // Compact JSON text, canonical because QJsonObject keeps keys sorted: compares objects in QCOMPARE.
 QByteArray compact(const QJsonObject &object);
-QByteArray compact(const QJsonValue &value);
+QByteArray compact(const QJsonValue &value); // objects and arrays as themselves
 
 // Percent-encodes a query value strictly (only RFC 3986 unreserved characters stay),
 // so "+" and "@" in an address arrive as sent.

@@ -44,7 +44,7 @@ private Q_SLOTS:
     void problem_plainHttpToLoopback_isAllowed()
     {
         QFETCH(QString, base);
-        const ApiEndpoint endpoint{QUrl(base), "t0k3n"};
+        const ApiEndpoint endpoint { QUrl(base), "t0k3n" };
         QCOMPARE(endpoint.problem(), QString());
         QCOMPARE(endpoint.request(u"jobs/"_s).rawHeader("Authorization"), "Token t0k3n");
     }
@@ -60,9 +60,11 @@ private Q_SLOTS:
     void request_toAnotherOrigin_carriesNoToken()
     {
         const ApiEndpoint endpoint(QUrl(u"https://ats.example.com/api/v1"_s), "t0k3n");
-        const auto request = endpoint.request(QUrl(u"https://elsewhere.example.net/api/v1/jobs/?page=2"_s));
+        const auto request
+            = endpoint.request(QUrl(u"https://elsewhere.example.net/api/v1/jobs/?page=2"_s));
         QVERIFY(!request.hasRawHeader("Authorization"));
-        const auto samePort = endpoint.request(QUrl(u"https://ats.example.com:8443/api/v1/jobs/"_s));
+        const auto samePort
+            = endpoint.request(QUrl(u"https://ats.example.com:8443/api/v1/jobs/"_s));
         QVERIFY(!samePort.hasRawHeader("Authorization"));
     }
 
