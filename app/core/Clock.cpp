@@ -1,0 +1,11 @@
+#include "Clock.h"
+
+namespace cdesk {
+
+Clock *Clock::system()
+{
+    static Clock clock;
+    return &clock;
+}
+
+} // namespace cdesk
