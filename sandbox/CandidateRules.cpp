@@ -4,12 +4,15 @@
 #include "ResumeSniffer.h"
 
 #include <QCryptographicHash>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMimeDatabase>
 #include <QRegularExpression>
 #include <QStringDecoder>
 #include <QUrl>
+#include <algorithm>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -21,6 +24,13 @@ const QString kRequired = u"This field is required."_s;
 const QString kBlank = u"This field may not be blank."_s;
 const QString kNull = u"This field may not be null."_s;
 const QString kNotString = u"Not a valid string."_s;
+
+// A double that is a whole number a qint64 can hold exactly (casting any other
+// double to an integer is undefined behaviour).
+bool wholeNumber(double d)
+{
+    return std::isfinite(d) && std::abs(d) < 9007199254740992.0 && d == std::trunc(d);
+}
 
 QString tooLong(int max)
 {
@@ -41,7 +51,31 @@ std::optional<QString> asString(const QJsonValue &v)
         return v.toString();
     if (v.isDouble()) {
         const double d = v.toDouble();
-        return d == double(qint64(d)) ? QString::number(qint64(d)) : QString::number(d);
+        return wholeNumber(d) ? QString::number(qint64(d)) : QString::number(d);
+    }
+    return std::nullopt;
+}
+
+// Characters as DRF counts them: code points, not UTF-16 units (an emoji is one).
+qsizetype characterCount(const QString &text)
+{
+    return text.size()
+        - std::count_if(text.begin(), text.end(), [](QChar c) { return c.isLowSurrogate(); });
+}
+
+// DRF's CharField refuses these outright; SQLite would otherwise mangle them.
+std::optional<QString> forbiddenCharacters(const QString &text)
+{
+    if (text.contains(QChar(0)))
+        return u"Null characters are not allowed."_s;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        const bool paired
+            = (c.isHighSurrogate() && i + 1 < text.size() && text.at(i + 1).isLowSurrogate())
+            || (c.isLowSurrogate() && i > 0 && text.at(i - 1).isHighSurrogate());
+        if (c.isSurrogate() && !paired)
+            return u"Surrogate characters are not allowed: U+%1."_s.arg(
+                QString::number(c.unicode(), 16).toUpper().rightJustified(4, u'0'));
     }
     return std::nullopt;
 }
@@ -55,8 +89,12 @@ std::optional<QString> trimmedText(const QJsonValue &v, const QString &name, int
         addError(errors, name, kNotString);
         return std::nullopt;
     }
+    if (const auto bad = forbiddenCharacters(*text)) {
+        addError(errors, name, *bad);
+        return std::nullopt;
+    }
     const QString trimmed = text->trimmed();
-    if (trimmed.size() > max) {
+    if (characterCount(trimmed) > max) {
         addError(errors, name, tooLong(max));
         return std::nullopt;
     }
@@ -93,18 +131,21 @@ QString optionalText(const QJsonObject &fields, const QString &name, int max, QJ
 
 bool nameFitsResume(const QString &fileName)
 {
-    static const QStringList accepted = {
-        u"application/pdf"_s, u"application/msword"_s,
-        u"application/vnd.openxmlformats-officedocument.wordprocessingml.document"_s,
-        u"application/vnd.oasis.opendocument.text"_s, u"application/rtf"_s, u"text/rtf"_s,
-        u"text/plain"_s};
+    static const QStringList accepted
+        = { u"application/pdf"_s,
+            u"application/msword"_s,
+            u"application/vnd.openxmlformats-officedocument.wordprocessingml.document"_s,
+            u"application/vnd.oasis.opendocument.text"_s,
+            u"application/rtf"_s,
+            u"text/rtf"_s,
+            u"text/plain"_s };
     const QList<QMimeType> types = QMimeDatabase().mimeTypesForFileName(fileName);
     if (types.isEmpty())
         return true;
-    return std::any_of(types.begin(), types.end(), [](const QMimeType &type) {
-        return std::any_of(accepted.begin(), accepted.end(),
-                           [&](const QString &name) { return type.inherits(name); });
-    });
+    // The exact types: text/html or application/x-shellscript "inherit" from
+    // text/plain, and are still not resumes.
+    return std::any_of(types.begin(), types.end(),
+                       [](const QMimeType &type) { return accepted.contains(type.name()); });
 }
 
 bool isValidPhone(const QString &phone)
@@ -134,10 +175,6 @@ std::optional<QJsonObject> customFields(const QJsonValue &value, QJsonObject &er
     if (value.isUndefined() || value.isNull())
         return std::nullopt;
     if (!value.isObject()) {
-        static const QHash<QJsonValue::Type, QString> pyNames = { { QJsonValue::Array, u"list"_s },
-                                                                  { QJsonValue::String, u"str"_s },
-                                                                  { QJsonValue::Double, u"int"_s },
-                                                                  { QJsonValue::Bool, u"bool"_s } };
         addError(
             errors, field,
             u"Expected a dictionary of items but got type \"%1\"."_s.arg(pythonTypeName(value)));
@@ -156,7 +193,9 @@ std::optional<QJsonObject> customFields(const QJsonValue &value, QJsonObject &er
                          it.key().left(80)));
         } else if (!it.value().isString()) {
             addError(errors, field, u"The value of \"%1\" must be a string."_s.arg(it.key()));
-        } else if (it.value().toString().size() > 2000) {
+        } else if (const auto bad = forbiddenCharacters(it.value().toString())) {
+            addError(errors, field, u"The value of \"%1\": %2"_s.arg(it.key(), *bad));
+        } else if (characterCount(it.value().toString()) > 2000) {
             addError(errors, field,
                      u"The value of \"%1\" has more than 2000 characters."_s.arg(it.key()));
         }
@@ -165,7 +204,7 @@ std::optional<QJsonObject> customFields(const QJsonValue &value, QJsonObject &er
 }
 
 std::optional<qint64> jobId(const QJsonValue &value, const CandidateRules &rules,
-                            QJsonObject &errors)
+                            const CandidateRecord *existing, QJsonObject &errors)
 {
     const QString field = u"job_id"_s;
     if (value.isUndefined() || value.isNull())
@@ -174,8 +213,8 @@ std::optional<qint64> jobId(const QJsonValue &value, const CandidateRules &rules
     bool ok = false;
     if (value.isDouble()) {
         const double d = value.toDouble();
-        ok = d == double(qint64(d));
-        id = qint64(d);
+        ok = wholeNumber(d);
+        id = ok ? qint64(d) : 0;
     } else if (value.isString()) {
         const QString text = value.toString().trimmed();
         if (text.isEmpty())
@@ -192,7 +231,9 @@ std::optional<qint64> jobId(const QJsonValue &value, const CandidateRules &rules
         addError(errors, field, u"Invalid pk \"%1\" - object does not exist."_s.arg(id));
         return std::nullopt;
     }
-    if (job->status != u"open"_s) {
+    // A candidate may stay on a job that closed since; only a move to it is refused.
+    const bool unchanged = existing && existing->jobId == id;
+    if (job->status != u"open"_s && !unchanged) {
         addError(errors, field, u"This job is closed."_s);
         return std::nullopt;
     }
@@ -306,12 +347,33 @@ QByteArray CandidateInput::fingerprint() const
             QString::fromLatin1(
                 QCryptographicHash::hash(resume->data, QCryptographicHash::Sha256).toHex()));
     }
-    // Multipart and JSON bodies that say the same thing count as the same request.
-    if (fromMultipart) {
-        for (auto it = canonical.begin(); it != canonical.end(); ++it) {
-            if (it.value().isString() && it.value().toString().isEmpty())
-                it.value() = QJsonValue::Null;
-        }
+    return QCryptographicHash::hash(QJsonDocument(canonical).toJson(QJsonDocument::Compact),
+                                    QCryptographicHash::Sha256);
+}
+
+QByteArray fingerprintOf(const ValidatedCandidate &valid, const CandidateInput &input)
+{
+    const CandidateRecord &c = valid.record;
+    auto orNull = [](const QString &s) {
+        return s.isNull() ? QJsonValue() : QJsonValue(s);
+    };
+    QJsonObject canonical {
+        { u"name"_s, c.name },
+        { u"email"_s, c.email },
+        { u"phone"_s, c.phone },
+        { u"resume_url"_s, orNull(c.resumeUrl) },
+        { u"job_id"_s, c.jobId ? QJsonValue(*c.jobId) : QJsonValue() },
+        { u"source"_s, orNull(c.source) },
+        { u"industry"_s, orNull(c.industry) },
+        { u"department"_s, orNull(c.department) },
+        { u"custom_fields"_s, c.customFields ? QJsonValue(*c.customFields) : QJsonValue() },
+    };
+    if (input.resume) {
+        canonical.insert(u"resume_name"_s, input.resume->fileName);
+        canonical.insert(
+            u"resume_sha256"_s,
+            QString::fromLatin1(
+                QCryptographicHash::hash(input.resume->data, QCryptographicHash::Sha256).toHex()));
     }
     return QCryptographicHash::hash(QJsonDocument(canonical).toJson(QJsonDocument::Compact),
                                     QCryptographicHash::Sha256);
@@ -376,7 +438,7 @@ ValidatedCandidate CandidateRules::validate(const CandidateInput &input,
     }
 
     if (!errors.contains(u"job_id"_s))
-        c.jobId = jobId(f.value(u"job_id"_s), *this, errors);
+        c.jobId = jobId(f.value(u"job_id"_s), *this, existing, errors);
 
     if (!errors.contains(u"source"_s)) {
         c.source = optionalText(f, u"source"_s, 100, errors);

@@ -55,6 +55,10 @@ struct CandidateRules
                                 const CandidateRecord *existing = nullptr) const;
 };
 
+// The digest of a valid request: its validated record and the resume's name
+// and SHA-256. JSON and multipart bodies that say the same thing agree.
+QByteArray fingerprintOf(const ValidatedCandidate &valid, const CandidateInput &input);
+
 // The HTML "valid e-mail address" rule (WHATWG), with an internationalised
 // domain converted to ACE first. Returns the address with its domain lower-cased,
 // or an empty string when it is not valid.

@@ -14,6 +14,9 @@ QJsonObject faultsToJson(const Faults &f)
         { u"drop_after_commit_rate"_s, f.dropAfterCommitRate },
         { u"drop_after_commit_next"_s, f.dropAfterCommitNext },
         { u"redirect_to"_s, f.redirectTo.toString() },
+        { u"list_shape"_s, f.listShape },
+        { u"auth_failure_status"_s, f.authFailureStatus },
+        { u"too_large_style"_s, f.tooLargeStyle },
     };
 }
 
@@ -26,7 +29,10 @@ bool applyFaultsJson(const QJsonObject &patch, Faults *faults, QString *error)
                                        u"throttle_per_second"_s,
                                        u"drop_after_commit_rate"_s,
                                        u"drop_after_commit_next"_s,
-                                       u"redirect_to"_s };
+                                       u"redirect_to"_s,
+                                       u"list_shape"_s,
+                                       u"auth_failure_status"_s,
+                                       u"too_large_style"_s };
     for (auto it = patch.begin(); it != patch.end(); ++it) {
         if (!known.contains(it.key())) {
             *error = u"Unknown fault knob \"%1\"."_s.arg(it.key());
@@ -70,11 +76,35 @@ bool applyFaultsJson(const QJsonObject &patch, Faults *faults, QString *error)
             *error = u"redirect_to must be a URL or an empty string."_s;
             return false;
         }
-        if (!text.isEmpty() && (!url.isValid() || url.host().isEmpty())) {
+        if (!text.isEmpty()
+            && (!url.isValid() || url.host().isEmpty()
+                || (url.scheme() != u"http"_s && url.scheme() != u"https"_s))) {
             *error = u"redirect_to must be an absolute http or https URL."_s;
             return false;
         }
         f.redirectTo = text.isEmpty() ? QUrl() : url;
+    }
+    auto choice = [&](const QString &key, QString *target, const QStringList &allowed) {
+        if (!patch.contains(key))
+            return true;
+        const QString value = patch.value(key).toString();
+        if (!allowed.contains(value)) {
+            *error = u"%1 must be one of: %2."_s.arg(key, allowed.join(u", "_s));
+            return false;
+        }
+        *target = value;
+        return true;
+    };
+    if (!choice(u"list_shape"_s, &f.listShape, { u"page"_s, u"cursor"_s, u"array"_s })
+        || !choice(u"too_large_style"_s, &f.tooLargeStyle, { u"json"_s, u"nginx"_s, u"django"_s }))
+        return false;
+    if (patch.contains(u"auth_failure_status"_s)) {
+        const int status = patch.value(u"auth_failure_status"_s).toInt();
+        if (status != 401 && status != 403) {
+            *error = u"auth_failure_status must be 401 or 403."_s;
+            return false;
+        }
+        f.authFailureStatus = status;
     }
     *faults = f;
     return true;

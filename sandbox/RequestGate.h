@@ -39,14 +39,13 @@ private:
     void reject(int status, const QByteArray &reason, const QByteArray &detail);
     void drain();
 
-    enum class State { Head, Body, PassThrough, Rejected };
+    enum class State { Head, Body, Rejected };
     QTcpSocket *m_socket;
     Limits m_limits;
     State m_state = State::Head;
     QByteArray m_head;
     qint64 m_bodyLeft = 0;
     qint64 m_drained = 0;
-    qint64 m_passedBytes = 0;
 };
 
 // A QTcpServer whose every connection gets a RequestGate before QtHttpServer

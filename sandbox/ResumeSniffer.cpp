@@ -4,6 +4,8 @@
 #include <QStringDecoder>
 #include <QtEndian>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace cdesk::sandbox {
@@ -41,33 +43,48 @@ QList<QByteArray> zipEntryNames(const QByteArray &zip, int maxEntries = 4096)
 
 QString zipDocumentType(const QByteArray &data)
 {
-    // ODF puts an uncompressed "mimetype" entry first, at a fixed offset.
-    if (data.size() > 38 && data.mid(30, 8) == "mimetype"
-        && data.mid(38, 39) == "application/vnd.oasis.opendocument.text")
-        return u"application/vnd.oasis.opendocument.text"_s;
+    // ODF: the first entry is "mimetype", stored uncompressed, holding the
+    // document's type (a spreadsheet says ...spreadsheet, not ...text).
+    const auto *base = reinterpret_cast<const uchar *>(data.constData());
+    if (data.size() >= 30) {
+        const quint16 nameLen = qFromLittleEndian<quint16>(base + 26);
+        const quint16 extraLen = qFromLittleEndian<quint16>(base + 28);
+        const qsizetype dataAt = 30 + nameLen + extraLen;
+        if (data.mid(30, nameLen) == "mimetype" && dataAt < data.size()) {
+            const QByteArray odt = "application/vnd.oasis.opendocument.text";
+            return data.mid(dataAt, odt.size()) == odt && data.mid(dataAt + odt.size(), 1) != "-"
+                ? u"application/vnd.oasis.opendocument.text"_s
+                : QString();
+        }
+    }
     const auto names = zipEntryNames(data);
     if (names.contains("[Content_Types].xml") && names.contains("word/document.xml"))
         return u"application/vnd.openxmlformats-officedocument.wordprocessingml.document"_s;
-    if (names.contains("mimetype") && names.contains("content.xml"))
-        return u"application/vnd.oasis.opendocument.text"_s;
     return {};
 }
 
+// Text: no control characters other than tab, CR, LF and FF. UTF-16 needs its
+// byte order mark and must decode cleanly; any 8-bit text is accepted, since
+// Windows-1252 resumes are common.
 bool isPlainText(const QByteArray &data)
 {
     QByteArrayView view(data);
-    if (view.startsWith("\xFF\xFE") || view.startsWith("\xFE\xFF"))
-        return true; // UTF-16 with a byte order mark
-    if (view.contains('\0'))
-        return false;
-    // Text: no control characters other than tab, CR, LF, FF; any 8-bit
-    // encoding is text (Windows-1252 resumes are common).
-    for (char c : view) {
-        const auto u = static_cast<uchar>(c);
-        if (u < 0x20 && u != '\t' && u != '\n' && u != '\r' && u != '\f')
+    QString decoded;
+    if (view.startsWith("\xFF\xFE") || view.startsWith("\xFE\xFF")) {
+        QStringDecoder decoder(view.startsWith("\xFF\xFE") ? QStringDecoder::Utf16LE
+                                                           : QStringDecoder::Utf16BE);
+        decoded = decoder(view.sliced(2));
+        if (decoder.hasError() || view.size() % 2 != 0)
             return false;
+    } else {
+        if (view.contains('\0'))
+            return false;
+        decoded = QString::fromLatin1(view);
     }
-    return true;
+    return std::none_of(decoded.begin(), decoded.end(), [](QChar c) {
+        const auto u = c.unicode();
+        return (u < 0x20 && u != '\t' && u != '\n' && u != '\r' && u != '\f') || u == 0x7f;
+    });
 }
 
 } // namespace
@@ -94,7 +111,8 @@ QString sniffResumeType(const QByteArray &data)
     // Shared MIME database as the second opinion: it knows far more binary
     // formats (images, executables, archives) than we would list ourselves.
     const QMimeType mime = QMimeDatabase().mimeTypeForData(data);
-    if (mime.inherits(u"text/plain"_s) && isPlainText(data))
+    const bool utf16 = view.startsWith("\xFF\xFE") || view.startsWith("\xFE\xFF");
+    if ((utf16 || mime.inherits(u"text/plain"_s)) && isPlainText(data))
         return u"text/plain"_s;
     return {};
 }

@@ -20,6 +20,12 @@ struct Faults
     double dropAfterCommitRate = 0.0; // creates/updates committed, then the connection closes
     int dropAfterCommitNext = 0;
     QUrl redirectTo; // non-empty: every API request answers 307 to this origin
+
+    // Shapes of real deployments (not faults, but switched the same way):
+    QString listShape = QStringLiteral("page"); // "page" (count/next), "cursor" (no count), "array"
+    int authFailureStatus = 401; // 401 with a challenge, or 403 as some DRF setups
+    QString tooLargeStyle
+        = QStringLiteral("json"); // "json" 413, "nginx" HTML 413, "django" bare 400
 };
 
 struct Options

@@ -10,6 +10,7 @@
 #include <QAbstractHttpServer>
 #include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QHttpServerRequest>
 #include <QJsonArray>
@@ -63,6 +64,32 @@ struct Reply
     }
 };
 
+Reply notFound()
+{
+    return Reply::detail(404, u"Not found."_s);
+}
+
+Reply conflict(qint64 existingId)
+{
+    return Reply::json(
+        409,
+        QJsonObject { { u"detail"_s, u"A candidate with this email already exists."_s },
+                      { u"id"_s, existingId } });
+}
+
+// Compares in time that does not depend on where the first difference is.
+bool sameToken(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    uchar diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= uchar(a[i]) ^ uchar(b[i]);
+    return diff == 0;
+}
+
+// DRF answers 401 with a challenge when the first authentication class has
+// one (TokenAuthentication), and 403 with the same detail when it has none.
 QByteArray reasonPhrase(int status)
 {
     static const QHash<int, QByteArray> phrases = {
@@ -140,7 +167,7 @@ public:
     Reply getJob(qint64 id);
     Reply listCandidates(const QHttpServerRequest &request);
     Reply getCandidate(qint64 id);
-    Reply createCandidate(const QHttpServerRequest &request);
+    Reply createCandidate(const QHttpServerRequest &request, const QByteArray &token);
     Reply updateCandidate(const QHttpServerRequest &request, qint64 id);
 
     std::optional<Reply> readInput(const QHttpServerRequest &request, CandidateInput *input);
@@ -148,13 +175,20 @@ public:
     bool storeResume(const UploadedFile &file, const QString &contentType, ResumeFile *stored,
                      QString *error);
     QJsonObject candidateJson(const CandidateRecord &c);
-    Reply paginate(const QHttpServerRequest &request, int total, int page, int pageSize,
+    struct Page
+    {
+        qint64 number = 1;
+        int size = 50;
+        qint64 last = 1;
+        qint64 offset() const { return (number - 1) * size; }
+    };
+    static QUrlQuery formQuery(const QHttpServerRequest &request);
+    std::optional<Reply> pageParams(const QHttpServerRequest &request, qint64 total, Page *page);
+    Reply paginate(const QHttpServerRequest &request, qint64 total, const Page &page,
                    const QJsonArray &results);
-    std::optional<Reply> pageParams(const QHttpServerRequest &request, int *page, int *pageSize);
     std::optional<Reply> applyFaults();
     bool takeFault(int *next, double rate);
 
-    QString origin(const QHttpServerRequest &request) const;
     QDateTime now() const
     {
         return fixedNow.isValid() ? fixedNow : QDateTime::currentDateTimeUtc();
@@ -169,7 +203,11 @@ public:
     std::unique_ptr<SandboxStore> store;
     std::unique_ptr<HttpEndpoint> http;
     GatedTcpServer *tcp = nullptr;
-    std::deque<QDateTime> recentRequests; // for throttling: API requests in the last second
+    // Throttling counts on a monotonic clock: the frozen test clock must not
+    // hold the window still (or move it back).
+    QElapsedTimer monotonic;
+    std::deque<qint64> recentRequests; // monotonic ms of the API requests in the last second
+    QUrl baseUrl; // http://127.0.0.1:<port>, for every absolute link
     QString error;
     CandidateRules rules;
 };
@@ -216,6 +254,19 @@ bool SandboxServer::start()
         d->error = tr("Cannot open the sandbox database in %1: %2").arg(d->options.dataDir, error);
         return false;
     }
+    // Candidate data is personal: the folder and its files are the user's alone.
+    QFile::setPermissions(d->options.dataDir,
+                          QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    QFile::setPermissions(d->store->resumeDir(),
+                          QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    // A crash between writing a resume and committing its row leaves the file
+    // behind: nothing refers to it, so it goes.
+    const QSet<QString> referenced = d->store->storedResumeNames();
+    const QDir resumes(d->store->resumeDir());
+    for (const QString &name : resumes.entryList(QDir::Files)) {
+        if (!referenced.contains(name))
+            QFile::remove(resumes.filePath(name));
+    }
     if (!d->store->hasJobs()) {
         QList<JobRecord> jobs;
         if (d->options.seedJobsFile.isEmpty())
@@ -247,6 +298,8 @@ bool SandboxServer::start()
         return false;
     }
     d->http->bind(d->tcp); // the HTTP server takes ownership
+    d->baseUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(d->tcp->serverPort()));
+    d->monotonic.start();
     return true;
 }
 
@@ -350,14 +403,6 @@ bool HttpEndpoint::handleRequest(const QHttpServerRequest &request, QTcpSocket *
     return true;
 }
 
-QString SandboxServer::Private::origin(const QHttpServerRequest &request) const
-{
-    QByteArray host = request.value("host");
-    if (host.isEmpty())
-        host = "127.0.0.1:" + QByteArray::number(tcp ? tcp->serverPort() : 0);
-    return u"http://"_s + QString::fromLatin1(host);
-}
-
 QString SandboxServer::Private::tooLargeDetail() const
 {
     return u"Resume file too large. Maximum size is %1 MB."_s.arg(
@@ -366,17 +411,41 @@ QString SandboxServer::Private::tooLargeDetail() const
 
 Reply SandboxServer::Private::tooLarge() const
 {
+    // Real deployments answer a big body in three ways; the client must read all of them.
+    if (faults.tooLargeStyle == u"nginx"_s) {
+        Reply r;
+        r.status = 413;
+        r.body = "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n"
+                 "<center><h1>413 Request Entity Too Large</h1></center>\r\n"
+                 "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+        r.header("Content-Type", "text/html");
+        return r;
+    }
+    if (faults.tooLargeStyle == u"django"_s) {
+        Reply r;
+        r.status = 400;
+        r.body = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Bad Request (400)</title>\n"
+                 "</head>\n<body>\n  <h1>Bad Request (400)</h1><p></p>\n</body>\n</html>\n";
+        r.header("Content-Type", "text/html; charset=utf-8");
+        return r;
+    }
     return Reply::detail(413, tooLargeDetail());
 }
 
 Reply SandboxServer::Private::handle(const QHttpServerRequest &request)
 {
     const QString path = request.url().path();
+    Reply reply;
     if (path.startsWith(u"/_sandbox/"_s))
-        return handleAdmin(request, path);
-    if (path.startsWith(QLatin1StringView(kApiPrefix)))
-        return handleApi(request, path.mid(qsizetype(strlen(kApiPrefix))));
-    return Reply::detail(404, u"Not found."_s);
+        reply = handleAdmin(request, path);
+    else if (path.startsWith(QLatin1StringView(kApiPrefix)))
+        reply = handleApi(request, path.mid(qsizetype(strlen(kApiPrefix))));
+    else
+        reply = notFound();
+    // A read that failed must not pass for "not found" or an empty list.
+    if (const QString failure = store->takeFailure(); !failure.isEmpty())
+        return Reply::detail(500, u"The sandbox's database failed: %1"_s.arg(failure));
+    return reply;
 }
 
 namespace {
@@ -402,17 +471,19 @@ AuthResult authenticate(const QHttpServerRequest &request, const Options &option
                  u"Invalid token header. Token string should not contain spaces."_s,
                  {} };
     const QByteArray &token = parts[1];
-    if (token == options.token)
+    if (sameToken(token, options.token))
         return { Auth::ReadWrite, {}, token };
-    if (token == options.readOnlyToken)
+    if (sameToken(token, options.readOnlyToken))
         return { Auth::ReadOnly, {}, token };
-    if (token == options.adminToken)
+    if (sameToken(token, options.adminToken))
         return { Auth::Admin, {}, token };
     return { Auth::Invalid, u"Invalid token."_s, {} };
 }
 
-Reply unauthorized(const QString &message)
+Reply unauthorized(const QString &message, int status = 401)
 {
+    if (status == 403)
+        return Reply::detail(403, message);
     return Reply::detail(401, message).header("WWW-Authenticate", "Token");
 }
 
@@ -440,9 +511,11 @@ qint64 idSegment(const QString &path, const QString &collection)
     if (!path.startsWith(collection) || !path.endsWith(u'/'))
         return 0;
     const QString middle = path.mid(collection.size(), path.size() - collection.size() - 1);
-    bool ok = false;
-    const qint64 id = middle.toLongLong(&ok);
-    return ok && id > 0 && !middle.startsWith(u'+') ? id : 0;
+    if (middle.isEmpty() || middle.size() > 18
+        || !std::all_of(middle.begin(), middle.end(),
+                        [](QChar c) { return c.isDigit() && c.unicode() < 0x80; }))
+        return 0;
+    return middle.toLongLong();
 }
 
 } // namespace
@@ -452,7 +525,7 @@ Reply SandboxServer::Private::handleAdmin(const QHttpServerRequest &request, con
     const bool isFaults = path == u"/_sandbox/faults"_s;
     const bool isClock = path == u"/_sandbox/clock"_s;
     if (!isFaults && !isClock)
-        return Reply::detail(404, u"Not found."_s);
+        return notFound();
     const AuthResult auth = authenticate(request, options);
     if (auth.auth == Auth::Missing || auth.auth == Auth::Invalid)
         return unauthorized(auth.message);
@@ -510,11 +583,11 @@ bool SandboxServer::Private::takeFault(int *next, double rate)
 std::optional<Reply> SandboxServer::Private::applyFaults()
 {
     if (faults.throttlePerSecond > 0) {
-        const QDateTime t = now();
-        while (!recentRequests.empty() && recentRequests.front().msecsTo(t) >= 1000)
+        const qint64 t = monotonic.elapsed();
+        while (!recentRequests.empty() && t - recentRequests.front() >= 1000)
             recentRequests.pop_front();
         if (int(recentRequests.size()) >= faults.throttlePerSecond) {
-            const qint64 waitMs = 1000 - recentRequests.front().msecsTo(t);
+            const qint64 waitMs = 1000 - (t - recentRequests.front());
             const qint64 seconds = qMax<qint64>(1, (waitMs + 999) / 1000);
             return Reply::detail(
                        429,
@@ -549,11 +622,12 @@ Reply SandboxServer::Private::handleApi(const QHttpServerRequest &request, const
     else if ((id = idSegment(path, u"candidates/"_s)) > 0)
         route = Route::Candidate;
     if (route == Route::None)
-        return Reply::detail(404, u"Not found."_s);
+        return notFound();
 
     const AuthResult auth = authenticate(request, options);
     if (auth.auth == Auth::Missing || auth.auth == Auth::Invalid || auth.auth == Auth::Admin)
-        return unauthorized(auth.auth == Auth::Admin ? u"Invalid token."_s : auth.message);
+        return unauthorized(auth.auth == Auth::Admin ? u"Invalid token."_s : auth.message,
+                            faults.authFailureStatus);
 
     if (!faults.redirectTo.isEmpty()) {
         QUrl target = faults.redirectTo.resolved(QUrl(request.url().path()));
@@ -578,7 +652,6 @@ Reply SandboxServer::Private::handleApi(const QHttpServerRequest &request, const
                                                 u"application/x-www-form-urlencoded"_s } } })
             .header("Allow", allow);
     }
-    const bool write = method == Method::Post || method == Method::Put;
     switch (route) {
     case Route::Jobs:
         return method == Method::Get ? listJobs(request)
@@ -588,63 +661,90 @@ Reply SandboxServer::Private::handleApi(const QHttpServerRequest &request, const
     case Route::Candidates:
         if (method != Method::Get && method != Method::Post)
             return methodNotAllowed(method, "GET, POST, HEAD, OPTIONS");
-        if (write && auth.auth != Auth::ReadWrite)
+        // A read-only token is limited to reading jobs (the contract).
+        if (auth.auth != Auth::ReadWrite)
             return forbidden();
-        return method == Method::Get ? listCandidates(request) : createCandidate(request);
+        return method == Method::Get ? listCandidates(request)
+                                     : createCandidate(request, auth.token);
     case Route::Candidate:
         if (method != Method::Get && method != Method::Put)
             return methodNotAllowed(method, "GET, PUT, HEAD, OPTIONS");
-        if (write && auth.auth != Auth::ReadWrite)
+        if (auth.auth != Auth::ReadWrite)
             return forbidden();
         return method == Method::Get ? getCandidate(id) : updateCandidate(request, id);
     case Route::None:
         break;
     }
-    return Reply::detail(404, u"Not found."_s);
+    return notFound();
+}
+
+// Query parameters decoded as a form would be: "+" is a space, as Django reads them.
+QUrlQuery SandboxServer::Private::formQuery(const QHttpServerRequest &request)
+{
+    QString raw = request.url().query(QUrl::FullyEncoded);
+    raw.replace(u'+', u"%20"_s);
+    return QUrlQuery(raw);
 }
 
 std::optional<Reply> SandboxServer::Private::pageParams(const QHttpServerRequest &request,
-                                                        int *page, int *pageSize)
+                                                        qint64 total, Page *page)
 {
-    const QUrlQuery query(request.url());
-    *page = 1;
-    if (query.hasQueryItem(u"page"_s)) {
-        bool ok = false;
-        *page = query.queryItemValue(u"page"_s).toInt(&ok);
-        if (!ok || *page < 1)
-            return Reply::detail(404, u"Invalid page."_s);
-    }
-    *pageSize = 50;
+    const QUrlQuery query = formQuery(request);
+    page->size = 50;
     if (query.hasQueryItem(u"page_size"_s)) {
         bool ok = false;
         const int requested = query.queryItemValue(u"page_size"_s).toInt(&ok);
         if (ok && requested > 0)
-            *pageSize
-                = qMin(requested, 200); // DRF: max_page_size clamps, an invalid size is ignored
+            page->size = qMin(requested, 200); // DRF: max_page_size clamps, a bad size is ignored
+    }
+    page->last = qMax<qint64>(1, (total + page->size - 1) / page->size);
+    // Cursor pagination names its position "cursor"; page pagination "page".
+    const QString key = faults.listShape == u"cursor"_s ? u"cursor"_s : u"page"_s;
+    const QString value = query.queryItemValue(key, QUrl::FullyDecoded).trimmed();
+    page->number = 1;
+    if (value == u"last"_s) {
+        page->number = page->last;
+    } else if (!value.isEmpty()) {
+        bool ok = false;
+        page->number = value.toLongLong(&ok);
+        if (!ok || page->number < 1 || page->number > page->last)
+            return Reply::detail(404, u"Invalid page."_s);
+    }
+    if (faults.listShape == u"array"_s) {
+        // No pagination at all: everything in one plain array.
+        page->number = 1;
+        page->size = int(qMin<qint64>(qMax<qint64>(total, 1), 100000));
+        page->last = 1;
     }
     return std::nullopt;
 }
 
-Reply SandboxServer::Private::paginate(const QHttpServerRequest &request, int total, int page,
-                                       int pageSize, const QJsonArray &results)
+Reply SandboxServer::Private::paginate(const QHttpServerRequest &request, qint64 total,
+                                       const Page &page, const QJsonArray &results)
 {
-    auto pageUrl = [&](int number) -> QJsonValue {
-        QUrl url(origin(request) + request.url().path());
-        QUrlQuery query(request.url());
-        query.removeAllQueryItems(u"page"_s);
-        if (number > 1)
-            query.addQueryItem(u"page"_s, QString::number(number));
+    if (faults.listShape == u"array"_s)
+        return Reply::json(200, results);
+    const bool cursor = faults.listShape == u"cursor"_s;
+    const QString key = cursor ? u"cursor"_s : u"page"_s;
+    // Absolute links on the sandbox's own origin, whatever Host the client sent.
+    auto pageUrl = [&](qint64 number) -> QJsonValue {
+        QUrl url = baseUrl;
+        url.setPath(request.url().path());
+        QUrlQuery query = formQuery(request);
+        query.removeAllQueryItems(key);
+        if (number > 1 || cursor)
+            query.addQueryItem(key, QString::number(number));
         url.setQuery(query);
         return url.toString(QUrl::FullyEncoded);
     };
-    const int lastPage = qMax(1, (total + pageSize - 1) / pageSize);
-    return Reply::json(200,
-                       QJsonObject {
-                           { u"count"_s, total },
-                           { u"next"_s, page < lastPage ? pageUrl(page + 1) : QJsonValue() },
-                           { u"previous"_s, page > 1 ? pageUrl(page - 1) : QJsonValue() },
-                           { u"results"_s, results },
-                       });
+    QJsonObject body {
+        { u"next"_s, page.number < page.last ? pageUrl(page.number + 1) : QJsonValue() },
+        { u"previous"_s, page.number > 1 ? pageUrl(page.number - 1) : QJsonValue() },
+        { u"results"_s, results },
+    };
+    if (!cursor)
+        body.insert(u"count"_s, total); // cursor pagination never counts
+    return Reply::json(200, body);
 }
 
 static QJsonObject jobJson(const JobRecord &job)
@@ -661,38 +761,40 @@ static QJsonObject jobJson(const JobRecord &job)
 
 Reply SandboxServer::Private::listJobs(const QHttpServerRequest &request)
 {
-    const QUrlQuery query(request.url());
+    const QUrlQuery query = formQuery(request);
     QString status = u"open"_s;
     if (query.hasQueryItem(u"status"_s)) {
         status = query.queryItemValue(u"status"_s, QUrl::FullyDecoded);
         if (status != u"open"_s && status != u"closed"_s && status != u"all"_s) {
-            return Reply::json(
-                400,
-                QJsonObject {
-                    { u"status"_s,
-                      QJsonArray {
-                          u"Select a valid choice. %1 is not one of the available choices."_s.arg(
-                              status) } } });
+            const QString message
+                = u"Select a valid choice. %1 is not one of the available choices."_s.arg(status);
+            return Reply::json(400, QJsonObject { { u"status"_s, QJsonArray { message } } });
         }
     }
-    int page = 1, pageSize = 50;
-    if (auto invalid = pageParams(request, &page, &pageSize))
-        return *invalid;
+    // Jobs are few: the search runs here, where case folding knows all of Unicode
+    // (SQLite's lower() folds ASCII only).
     const QString search = query.queryItemValue(u"search"_s, QUrl::FullyDecoded).trimmed();
-    int total = 0;
-    const auto jobs = store->jobs(status, search, (page - 1) * pageSize, pageSize, &total);
-    if (page > 1 && jobs.isEmpty())
-        return Reply::detail(404, u"Invalid page."_s);
+    QList<JobRecord> jobs = store->jobs(status);
+    if (!search.isEmpty()) {
+        jobs.removeIf([&](const JobRecord &job) {
+            return !job.title.contains(search, Qt::CaseInsensitive)
+                && !job.department.contains(search, Qt::CaseInsensitive)
+                && !job.location.contains(search, Qt::CaseInsensitive);
+        });
+    }
+    Page page;
+    if (auto invalid = pageParams(request, jobs.size(), &page))
+        return *invalid;
     QJsonArray results;
-    for (const auto &job : jobs)
+    for (const auto &job : jobs.mid(page.offset(), page.size))
         results.append(jobJson(job));
-    return paginate(request, total, page, pageSize, results);
+    return paginate(request, jobs.size(), page, results);
 }
 
 Reply SandboxServer::Private::getJob(qint64 id)
 {
     const auto job = store->job(id);
-    return job ? Reply::json(200, jobJson(*job)) : Reply::detail(404, u"Not found."_s);
+    return job ? Reply::json(200, jobJson(*job)) : notFound();
 }
 
 QJsonObject SandboxServer::Private::candidateJson(const CandidateRecord &c)
@@ -733,30 +835,24 @@ QJsonObject SandboxServer::Private::candidateJson(const CandidateRecord &c)
 
 Reply SandboxServer::Private::listCandidates(const QHttpServerRequest &request)
 {
-    int page = 1, pageSize = 50;
-    if (auto invalid = pageParams(request, &page, &pageSize))
+    // django-filter ignores an empty filter: "?email=" lists everyone.
+    const QString email
+        = formQuery(request).queryItemValue(u"email"_s, QUrl::FullyDecoded).trimmed();
+    const QString filter = email.isEmpty() ? QString() : email;
+    const qint64 total = store->candidateCount(filter);
+    Page page;
+    if (auto invalid = pageParams(request, total, &page))
         return *invalid;
-    const QUrlQuery query(request.url());
-    QString email;
-    if (query.hasQueryItem(u"email"_s)) {
-        email = query.queryItemValue(u"email"_s, QUrl::FullyDecoded).trimmed();
-        if (email.isNull())
-            email = u""_s;
-    }
-    int total = 0;
-    const auto list = store->candidates(email, (page - 1) * pageSize, pageSize, &total);
-    if (page > 1 && list.isEmpty())
-        return Reply::detail(404, u"Invalid page."_s);
     QJsonArray results;
-    for (const auto &c : list)
+    for (const auto &c : store->candidates(filter, page.offset(), page.size))
         results.append(candidateJson(c));
-    return paginate(request, total, page, pageSize, results);
+    return paginate(request, total, page, results);
 }
 
 Reply SandboxServer::Private::getCandidate(qint64 id)
 {
     const auto c = store->candidate(id);
-    return c ? Reply::json(200, candidateJson(*c)) : Reply::detail(404, u"Not found."_s);
+    return c ? Reply::json(200, candidateJson(*c)) : notFound();
 }
 
 std::optional<Reply> SandboxServer::Private::readInput(const QHttpServerRequest &request,
@@ -770,6 +866,11 @@ std::optional<Reply> SandboxServer::Private::readInput(const QHttpServerRequest 
 
     const QByteArray contentType = request.value("content-type");
     const QByteArray mediaType = contentType.split(';').value(0).trimmed().toLower();
+    if (body.trimmed().isEmpty()
+        && (mediaType == "application/json" || mediaType == "multipart/form-data")) {
+        *input = CandidateInput::fromJson({}); // DRF reads an empty body as empty data
+        return std::nullopt;
+    }
     if (mediaType == "application/json") {
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
@@ -848,7 +949,8 @@ bool SandboxServer::Private::storeResume(const UploadedFile &file, const QString
     return true;
 }
 
-Reply SandboxServer::Private::createCandidate(const QHttpServerRequest &request)
+Reply SandboxServer::Private::createCandidate(const QHttpServerRequest &request,
+                                              const QByteArray &token)
 {
     CandidateInput input;
     if (auto refused = readInput(request, &input))
@@ -856,11 +958,15 @@ Reply SandboxServer::Private::createCandidate(const QHttpServerRequest &request)
     if (auto refused = checkResumeSize(input))
         return *refused;
 
+    ValidatedCandidate valid = rules.validate(input);
+
     // Idempotency-Key (IETF httpapi draft): scoped to the token, kept 24 hours.
-    const QString key = QString::fromUtf8(request.value("idempotency-key")).trimmed();
-    const QByteArray scope = QCryptographicHash::hash(authenticate(request, options).token,
-                                                      QCryptographicHash::Sha256);
-    const QByteArray fingerprint = input.fingerprint();
+    // The key's bytes are kept as sent (Latin-1 maps each byte to one character).
+    const QString key = QString::fromLatin1(request.value("idempotency-key").trimmed());
+    const QByteArray scope = QCryptographicHash::hash(token, QCryptographicHash::Sha256);
+    // What the request means, so a retry with a new multipart boundary, or the
+    // same record sent as JSON, is the same request.
+    const QByteArray fingerprint = valid.ok() ? fingerprintOf(valid, input) : input.fingerprint();
     const QDateTime t = now();
     if (!key.isEmpty()) {
         if (key.size() > 255)
@@ -879,15 +985,10 @@ Reply SandboxServer::Private::createCandidate(const QHttpServerRequest &request)
         }
     }
 
-    ValidatedCandidate valid = rules.validate(input);
     if (!valid.ok())
         return Reply::json(400, valid.errors);
-    if (const auto existing = store->candidateIdByEmail(valid.record.email)) {
-        return Reply::json(
-            409,
-            QJsonObject { { u"detail"_s, u"A candidate with this email already exists."_s },
-                          { u"id"_s, *existing } });
-    }
+    if (const auto existing = store->candidateIdByEmail(valid.record.email))
+        return conflict(*existing);
 
     CandidateRecord record = valid.record;
     record.createdAt = record.updatedAt = t;
@@ -913,7 +1014,7 @@ Reply SandboxServer::Private::createCandidate(const QHttpServerRequest &request)
     }
     Reply created = Reply::json(201, candidateJson(record));
     const QByteArray location
-        = (origin(request) + QLatin1StringView(kApiPrefix) + u"candidates/%1/"_s.arg(record.id))
+        = (baseUrl.toString() + QLatin1StringView(kApiPrefix) + u"candidates/%1/"_s.arg(record.id))
               .toUtf8();
     created.header("Location", location);
     if (!key.isEmpty()) {
@@ -938,7 +1039,7 @@ Reply SandboxServer::Private::updateCandidate(const QHttpServerRequest &request,
 {
     const auto existing = store->candidate(id);
     if (!existing)
-        return Reply::detail(404, u"Not found."_s);
+        return notFound();
     CandidateInput input;
     if (auto refused = readInput(request, &input))
         return *refused;
@@ -947,12 +1048,8 @@ Reply SandboxServer::Private::updateCandidate(const QHttpServerRequest &request,
     ValidatedCandidate valid = rules.validate(input, &*existing);
     if (!valid.ok())
         return Reply::json(400, valid.errors);
-    if (const auto other = store->candidateIdByEmail(valid.record.email); other && *other != id) {
-        return Reply::json(
-            409,
-            QJsonObject { { u"detail"_s, u"A candidate with this email already exists."_s },
-                          { u"id"_s, *other } });
-    }
+    if (const auto other = store->candidateIdByEmail(valid.record.email); other && *other != id)
+        return conflict(*other);
 
     CandidateRecord record = valid.record;
     record.id = id;

@@ -35,14 +35,6 @@ QString nullableString(const QVariant &v)
     return v.isNull() ? QString() : v.toString();
 }
 
-// Escapes LIKE wildcards so a search for "50%" finds "50%" only.
-QString likePattern(const QString &text)
-{
-    QString escaped = text.toLower();
-    escaped.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
-    return u'%' + escaped + u'%';
-}
-
 } // namespace
 
 SandboxStore::SandboxStore(QString dataDir)
@@ -197,35 +189,14 @@ static JobRecord jobFrom(const QSqlQuery &q)
                        q.value(3).toString(),   q.value(4).toString(), fromIso(q.value(5)) };
 }
 
-QList<JobRecord> SandboxStore::jobs(const QString &status, const QString &search, int offset,
-                                    int limit, int *total)
+QList<JobRecord> SandboxStore::jobs(const QString &status)
 {
-    QString where = u" WHERE 1=1"_s;
-    if (status != u"all"_s)
-        where += u" AND status = :status"_s;
-    if (!search.isEmpty())
-        where += u" AND (lower(title) LIKE :s ESCAPE '\\' OR lower(department) LIKE :s ESCAPE '\\'"
-                 " OR lower(location) LIKE :s ESCAPE '\\')"_s;
-    auto bind = [&](QSqlQuery &q) {
-        if (status != u"all"_s)
-            q.bindValue(u":status"_s, status);
-        if (!search.isEmpty())
-            q.bindValue(u":s"_s, likePattern(search));
-    };
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName);
-    QSqlQuery count(db);
-    count.prepare(u"SELECT count(*) FROM jobs"_s + where);
-    bind(count);
-    *total = count.exec() && count.next() ? count.value(0).toInt() : 0;
-
-    QSqlQuery q(db);
-    q.prepare(u"SELECT id, title, department, location, status, created_at FROM jobs"_s + where
-              + u" ORDER BY id LIMIT :limit OFFSET :offset"_s);
-    bind(q);
-    q.bindValue(u":limit"_s, limit);
-    q.bindValue(u":offset"_s, offset);
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    q.prepare(u"SELECT id, title, department, location, status, created_at FROM jobs"
+              " WHERE :status = 'all' OR status = :status ORDER BY id"_s);
+    q.bindValue(u":status"_s, status);
     QList<JobRecord> result;
-    if (q.exec()) {
+    if (run(q)) {
         while (q.next())
             result.append(jobFrom(q));
     }
@@ -238,7 +209,7 @@ std::optional<JobRecord> SandboxStore::job(qint64 id)
     q.prepare(
         u"SELECT id, title, department, location, status, created_at FROM jobs WHERE id = ?"_s);
     q.addBindValue(id);
-    if (q.exec() && q.next())
+    if (run(q) && q.next())
         return jobFrom(q);
     return std::nullopt;
 }
@@ -277,7 +248,7 @@ std::optional<CandidateRecord> SandboxStore::candidate(qint64 id)
     QSqlQuery q(QSqlDatabase::database(m_connectionName));
     q.prepare(u"SELECT "_s + kCandidateColumns + u" FROM candidates WHERE id = ?"_s);
     q.addBindValue(id);
-    if (q.exec() && q.next())
+    if (run(q) && q.next())
         return candidateFrom(q);
     return std::nullopt;
 }
@@ -287,35 +258,63 @@ std::optional<qint64> SandboxStore::candidateIdByEmail(const QString &email)
     QSqlQuery q(QSqlDatabase::database(m_connectionName));
     q.prepare(u"SELECT id FROM candidates WHERE email_key = ?"_s);
     q.addBindValue(email.toLower());
-    if (q.exec() && q.next())
+    if (run(q) && q.next())
         return q.value(0).toLongLong();
     return std::nullopt;
 }
 
-QList<CandidateRecord> SandboxStore::candidates(const QString &email, int offset, int limit,
-                                                int *total)
+qint64 SandboxStore::candidateCount(const QString &email)
 {
-    const QString where = email.isNull() ? QString() : u" WHERE email_key = :email"_s;
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName);
-    QSqlQuery count(db);
-    count.prepare(u"SELECT count(*) FROM candidates"_s + where);
-    if (!email.isNull())
-        count.bindValue(u":email"_s, email.toLower());
-    *total = count.exec() && count.next() ? count.value(0).toInt() : 0;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    q.prepare(u"SELECT count(*) FROM candidates WHERE :email IS NULL OR email_key = :email"_s);
+    q.bindValue(u":email"_s,
+                email.isNull() ? QVariant(QMetaType::fromType<QString>())
+                               : QVariant(email.toLower()));
+    return run(q) && q.next() ? q.value(0).toLongLong() : 0;
+}
 
-    QSqlQuery q(db);
-    q.prepare(u"SELECT "_s + kCandidateColumns + u" FROM candidates"_s + where
-              + u" ORDER BY id LIMIT :limit OFFSET :offset"_s);
-    if (!email.isNull())
-        q.bindValue(u":email"_s, email.toLower());
+QList<CandidateRecord> SandboxStore::candidates(const QString &email, qint64 offset, int limit)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    q.prepare(u"SELECT "_s + kCandidateColumns
+              + u" FROM candidates WHERE :email IS NULL OR email_key = :email"
+                " ORDER BY id LIMIT :limit OFFSET :offset"_s);
+    q.bindValue(u":email"_s,
+                email.isNull() ? QVariant(QMetaType::fromType<QString>())
+                               : QVariant(email.toLower()));
     q.bindValue(u":limit"_s, limit);
     q.bindValue(u":offset"_s, offset);
     QList<CandidateRecord> result;
-    if (q.exec()) {
+    if (run(q)) {
         while (q.next())
             result.append(candidateFrom(q));
     }
     return result;
+}
+
+QSet<QString> SandboxStore::storedResumeNames()
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName));
+    QSet<QString> names;
+    q.prepare(u"SELECT resume_stored_name FROM candidates WHERE resume_stored_name IS NOT NULL"_s);
+    if (run(q)) {
+        while (q.next())
+            names.insert(q.value(0).toString());
+    }
+    return names;
+}
+
+bool SandboxStore::run(QSqlQuery &query)
+{
+    if (query.exec())
+        return true;
+    m_failure = query.lastError().text();
+    return false;
+}
+
+QString SandboxStore::takeFailure()
+{
+    return std::exchange(m_failure, QString());
 }
 
 static void bindCandidate(QSqlQuery &q, const CandidateRecord &c)
@@ -390,7 +389,7 @@ SandboxStore::idempotency(const QByteArray &scope, const QString &key, const QDa
     q.addBindValue(scope);
     q.addBindValue(key);
     q.addBindValue(iso(notBefore));
-    if (q.exec() && q.next()) {
+    if (run(q) && q.next()) {
         return IdempotencyRecord { q.value(0).toByteArray(), q.value(1).toInt(),
                                    q.value(2).toByteArray(), q.value(3).toByteArray(),
                                    fromIso(q.value(4)) };
@@ -425,7 +424,7 @@ void SandboxStore::purgeIdempotency(const QDateTime &olderThan)
     QSqlQuery q(QSqlDatabase::database(m_connectionName));
     q.prepare(u"DELETE FROM idempotency WHERE created_at < ?"_s);
     q.addBindValue(iso(olderThan));
-    q.exec();
+    run(q);
 }
 
 } // namespace cdesk::sandbox

@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -68,14 +69,21 @@ public:
 
     bool hasJobs();
     bool insertJobs(const QList<JobRecord> &jobs, QString *error);
-    // status: "open", "closed" or "all"; search matches title, department or location.
-    QList<JobRecord> jobs(const QString &status, const QString &search, int offset, int limit,
-                          int *total);
+    // status: "open", "closed" or "all"; ordered by id.
+    QList<JobRecord> jobs(const QString &status);
     std::optional<JobRecord> job(qint64 id);
 
     std::optional<CandidateRecord> candidate(qint64 id);
     std::optional<qint64> candidateIdByEmail(const QString &email);
-    QList<CandidateRecord> candidates(const QString &email, int offset, int limit, int *total);
+    // email: a null string lists everyone; otherwise a case-insensitive match.
+    qint64 candidateCount(const QString &email);
+    QList<CandidateRecord> candidates(const QString &email, qint64 offset, int limit);
+    // Names of the resume files that rows refer to (to remove orphans at start).
+    QSet<QString> storedResumeNames();
+
+    // A read that failed sets this; the server answers 500 rather than a
+    // misleading 404 or an empty list. Returns and clears it.
+    QString takeFailure();
 
     // Transactions around a write and its idempotency record.
     bool begin();
@@ -93,11 +101,13 @@ public:
 
 private:
     bool exec(const QString &sql, QString *error);
+    bool run(class QSqlQuery &query); // exec(), recording a failure
     bool migrate(QString *error);
     CandidateRecord candidateFrom(const class QSqlQuery &query) const;
 
     QString m_dataDir;
     QString m_connectionName;
+    QString m_failure;
 };
 
 } // namespace cdesk::sandbox

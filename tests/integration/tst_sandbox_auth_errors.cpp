@@ -153,9 +153,10 @@ void TestSandboxAuthErrors::readOnlyToken_reads_returns200()
 {
     HttpClient client(m_sandbox.readOnlyToken());
     QCOMPARE(client.get(m_sandbox.url(QStringLiteral("jobs/"))).status, 200);
-    QCOMPARE(client.get(m_sandbox.url(candidatePath(m_existingId))).status, 200);
+    // The contract limits such a token to reading jobs: candidates are off limits.
+    QCOMPARE(client.get(m_sandbox.url(candidatePath(m_existingId))).status, 403);
     QCOMPARE(client.get(m_sandbox.url(QStringLiteral("candidates/?email=x%40example.com"))).status,
-             200);
+             403);
 }
 
 void TestSandboxAuthErrors::readOnlyToken_writes_returns403_data()

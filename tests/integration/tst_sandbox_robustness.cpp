@@ -301,6 +301,11 @@ void TestSandboxRobustness::rawRequest_malformed_isAnsweredWith400JsonOrClosed_d
         << ("POST /api/v1/candidates/ HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth
             + "Content-Type: application/json\r\nTransfer-Encoding: "
               "chunked\r\n\r\nZZZ\r\n{}\r\n0\r\n\r\n")
+        << QList<int> { 400, 411 };
+    QTest::newRow("two different Content-Lengths")
+        << ("POST /api/v1/candidates/ HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth
+            + "Content-Type: application/json\r\nContent-Length: 30000000\r\nContent-Length: "
+              "0\r\n\r\n")
         << bad;
     // A path with a NUL names no resource: "Not found." is as good an answer as 400.
     QTest::newRow("NUL in the path") << (QByteArray("GET /api/v1/jo") + '\0'
