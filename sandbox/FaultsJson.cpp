@@ -14,6 +14,8 @@ QJsonObject faultsToJson(const Faults &f)
         { u"drop_after_commit_rate"_s, f.dropAfterCommitRate },
         { u"drop_after_commit_next"_s, f.dropAfterCommitNext },
         { u"redirect_to"_s, f.redirectTo.toString() },
+        { u"throttle_next"_s, f.throttleNext },
+        { u"error_status"_s, f.errorStatus },
         { u"list_shape"_s, f.listShape },
         { u"auth_failure_status"_s, f.authFailureStatus },
         { u"too_large_style"_s, f.tooLargeStyle },
@@ -31,6 +33,8 @@ bool applyFaultsJson(const QJsonObject &patch, Faults *faults, QString *error)
                                        u"drop_after_commit_next"_s,
                                        u"redirect_to"_s,
                                        u"list_shape"_s,
+                                       u"throttle_next"_s,
+                                       u"error_status"_s,
                                        u"auth_failure_status"_s,
                                        u"too_large_style"_s };
     for (auto it = patch.begin(); it != patch.end(); ++it) {
@@ -98,6 +102,16 @@ bool applyFaultsJson(const QJsonObject &patch, Faults *faults, QString *error)
     if (!choice(u"list_shape"_s, &f.listShape, { u"page"_s, u"cursor"_s, u"array"_s })
         || !choice(u"too_large_style"_s, &f.tooLargeStyle, { u"json"_s, u"nginx"_s, u"django"_s }))
         return false;
+    if (!count(u"throttle_next"_s, &f.throttleNext, 1000000))
+        return false;
+    if (patch.contains(u"error_status"_s)) {
+        const int status = patch.value(u"error_status"_s).toInt();
+        if (status != 500 && status != 502 && status != 503 && status != 504) {
+            *error = u"error_status must be 500, 502, 503 or 504."_s;
+            return false;
+        }
+        f.errorStatus = status;
+    }
     if (patch.contains(u"auth_failure_status"_s)) {
         const int status = patch.value(u"auth_failure_status"_s).toInt();
         if (status != 401 && status != 403) {

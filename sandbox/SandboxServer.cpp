@@ -106,7 +106,11 @@ QByteArray reasonPhrase(int status)
         { 415, "Unsupported Media Type" },
         { 422, "Unprocessable Entity" },
         { 429, "Too Many Requests" },
+        { 411, "Length Required" },
         { 500, "Internal Server Error" },
+        { 502, "Bad Gateway" },
+        { 503, "Service Unavailable" },
+        { 504, "Gateway Timeout" },
     };
     return phrases.value(status, "Unknown");
 }
@@ -597,10 +601,15 @@ std::optional<Reply> SandboxServer::Private::applyFaults()
         }
         recentRequests.push_back(t);
     }
+    if (faults.throttleNext > 0) {
+        --faults.throttleNext;
+        return Reply::detail(429, u"Request was throttled. Expected available in 1 second."_s)
+            .header("Retry-After", "1");
+    }
     if (takeFault(&faults.errorNext, faults.errorRate)) {
         Reply r;
-        r.status = 500;
-        r.body = "<h1>Server Error (500)</h1>";
+        r.status = faults.errorStatus;
+        r.body = "<h1>Server Error (" + QByteArray::number(r.status) + ")</h1>";
         r.header("Content-Type", "text/html; charset=utf-8");
         return r;
     }

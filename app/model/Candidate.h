@@ -7,6 +7,7 @@
 #include <QMap>
 #include <QSet>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 #include <optional>
@@ -31,6 +32,10 @@ using CandidateFields = QSet<CandidateField>;
 // The contract's name of a field ("resume_url"), and back.
 QString fieldName(CandidateField field);
 std::optional<CandidateField> fieldFromName(const QString &name);
+// A set of fields as contract names in the enum's order (for storage), and back;
+// unknown names are skipped.
+QStringList fieldNames(const CandidateFields &fields);
+CandidateFields fieldsFromNames(const QStringList &names);
 
 // What the recruiter sends: every writable field of the contract. A null
 // QString is "not set" (sent as null or left out); jobId empty is the Talent Pool.

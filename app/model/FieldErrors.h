@@ -18,6 +18,8 @@ public:
     static inline const QString NonField = QStringLiteral("non_field_errors");
 
     bool isEmpty() const { return m_errors.isEmpty(); }
+    // An empty message is ignored, so a check's result can be added as it is;
+    // a message the field already has is not added twice.
     void add(const QString &field, const QString &message);
     void merge(const FieldErrors &other);
     QStringList messages(const QString &field) const { return m_errors.value(field); }
@@ -32,7 +34,11 @@ public:
     static FieldErrors fromJson(const QJsonObject &json) { return fromDrfJson(json); }
 
     // One line per field, "Email: Enter a valid email address.", for logs and the CLI.
+    // Problems not tied to a field come first, then the fields in the form's order.
     QString summary() const;
+
+    // The recruiter's word for a field: "Email", "Resume link", "Custom field linkedin_url".
+    static QString label(const QString &field);
 
     bool operator==(const FieldErrors &other) const = default;
 

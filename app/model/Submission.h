@@ -29,6 +29,8 @@ enum class SubmissionKind {
 
 QString stateName(SubmissionState state);          // "pending", "sending", ...
 std::optional<SubmissionState> stateFromName(const QString &name);
+QString kindName(SubmissionKind kind);             // "create", "update"
+std::optional<SubmissionKind> kindFromName(const QString &name);
 
 // One candidate on its way to the server and, afterwards, its record.
 struct Submission

@@ -1,0 +1,239 @@
+#include "SubmissionEngine.h"
+
+#include "api/ApiClient.h"
+#include "api/ApiResult.h"
+#include "core/Clock.h"
+#include "store/Outbox.h"
+
+#include <QCoreApplication>
+#include <QRandomGenerator>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace cdesk {
+
+
+SubmissionEngine::SubmissionEngine(Outbox *outbox, ApiClient *api, Clock *clock, QObject *parent)
+    : QObject(parent)
+    , m_outbox(outbox)
+    , m_api(api)
+    , m_clock(clock)
+    , m_timer(new QTimer(this))
+{
+    m_timer->setSingleShot(true);
+    connect(m_timer, &QTimer::timeout, this, &SubmissionEngine::pump);
+}
+
+SubmissionEngine::~SubmissionEngine()
+{
+    // Rows in flight stay Sending in the store; the next start puts them back
+    // to Pending, exactly as after a crash.
+    for (const auto &call : std::as_const(m_calls)) {
+        if (call)
+            call->disconnect(this);
+    }
+}
+
+void SubmissionEngine::setConcurrency(int n)
+{
+    m_concurrency = qBound(1, n, 16);
+    kick();
+}
+
+void SubmissionEngine::setBackoff(qint64 baseMs, qint64 capMs)
+{
+    m_backoffBaseMs = qMax<qint64>(1, baseMs);
+    m_backoffCapMs = qMax(m_backoffBaseMs, capMs);
+}
+
+void SubmissionEngine::start()
+{
+    m_outbox->recoverInterrupted();
+    m_running = true;
+    Q_EMIT pendingCountChanged(m_outbox->pendingCount());
+    kick();
+}
+
+void SubmissionEngine::stop()
+{
+    m_running = false;
+    m_timer->stop();
+    const auto calls = m_calls;
+    for (auto it = calls.begin(); it != calls.end(); ++it) {
+        if (it.value()) {
+            it.value()->disconnect(this);
+            it.value()->cancel();
+        }
+        // Back to Pending at once: the same key goes out next time.
+        m_outbox->markRetry(it.key(), m_clock->now(), QCoreApplication::translate("SubmissionEngine", "Stopped before the server answered."),
+                            errorName(ApiError::Cancelled), 0);
+    }
+    m_calls.clear();
+}
+
+void SubmissionEngine::setOnline(bool online)
+{
+    if (m_online == online)
+        return;
+    m_online = online;
+    if (online)
+        kick();
+}
+
+void SubmissionEngine::kick()
+{
+    if (!m_running)
+        return;
+    // On the next turn of the event loop: callers may be inside a slot of ours.
+    QTimer::singleShot(0, this, &SubmissionEngine::pump);
+}
+
+void SubmissionEngine::pump()
+{
+    if (!m_running || !m_online || m_pumping)
+        return;
+    m_pumping = true;
+    const int room = m_concurrency - inFlight();
+    const QList<Submission> due = room > 0 ? m_outbox->claimDue(room) : QList<Submission>{};
+    m_pumping = false;
+    for (const Submission &submission : due) {
+        Q_EMIT submissionChanged(submission.id, SubmissionState::Sending);
+        process(submission);
+    }
+    if (m_calls.isEmpty())
+        Q_EMIT idle();
+    scheduleNext();
+}
+
+void SubmissionEngine::scheduleNext()
+{
+    if (!m_running)
+        return;
+    const auto next = m_outbox->nextDueTime();
+    if (!next) {
+        m_timer->stop();
+        return;
+    }
+    const qint64 waitMs = qBound<qint64>(0, m_clock->now().msecsTo(*next), qint64(24) * 3600 * 1000);
+    m_timer->start(int(waitMs));
+}
+
+void SubmissionEngine::process(const Submission &submission)
+{
+    if (!submission.candidate.resumeFile.isEmpty() && !m_outbox->verifyResume(submission)) {
+        m_outbox->markFailed(submission.id,
+                             QCoreApplication::translate("SubmissionEngine", "The resume kept for this submission is missing or was changed. "
+                                "Attach the resume again and resubmit."),
+                             errorName(ApiError::LocalProblem), {}, 0);
+        done(submission.id, SubmissionState::Failed);
+        return;
+    }
+    // Only the first attempt of a create looks the email up: on a retry the
+    // candidate found may be the one this very submission created before its
+    // answer was lost, and the Idempotency-Key already covers that case.
+    if (submission.kind == SubmissionKind::Create && submission.attempts <= 1 && m_lookup
+        && !m_lookupUnsupported && !submission.candidate.email.isEmpty()) {
+        lookupThenCreate(submission);
+        return;
+    }
+    send(submission);
+}
+
+void SubmissionEngine::lookupThenCreate(const Submission &submission)
+{
+    ApiCall *call = m_api->findByEmail(submission.candidate.email);
+    track(submission.id, call);
+    connect(call, &ApiCall::finished, this, [this, submission](const ApiResult &result) {
+        m_calls.remove(submission.id);
+        if (result.ok() && !result.candidates.isEmpty()) {
+            const RemoteCandidate &existing = result.candidates.constFirst();
+            m_outbox->markNeedsDecision(
+                submission.id, existing.id,
+                QCoreApplication::translate("SubmissionEngine", "%1 is already on the server as candidate #%2. Update that candidate, or "
+                   "cancel this submission.")
+                    .arg(submission.candidate.email)
+                    .arg(existing.id));
+            done(submission.id, SubmissionState::NeedsDecision);
+            return;
+        }
+        if (!result.ok() && result.isRetryable()) {
+            settle(submission, result);
+            return;
+        }
+        // A server without the lookup (404, 405, 400...) still takes creates;
+        // its 409 will catch a duplicate instead.
+        if (!result.ok() && result.error != ApiError::BadToken)
+            m_lookupUnsupported = true;
+        if (result.error == ApiError::BadToken) {
+            settle(submission, result);
+            return;
+        }
+        send(submission);
+    });
+}
+
+void SubmissionEngine::send(const Submission &submission)
+{
+    ApiCall *call = submission.kind == SubmissionKind::Create
+        ? m_api->createCandidate(submission.candidate, submission.idempotencyKey)
+        : m_api->updateCandidate(submission.targetId, submission.candidate,
+                                 submission.changedFields);
+    track(submission.id, call);
+    connect(call, &ApiCall::uploadProgress, this, [this, id = submission.id](qint64 sent, qint64 total) {
+        Q_EMIT progress(id, sent, total);
+    });
+    connect(call, &ApiCall::finished, this, [this, submission](const ApiResult &result) {
+        m_calls.remove(submission.id);
+        settle(submission, result);
+    });
+}
+
+void SubmissionEngine::track(qint64 id, ApiCall *call)
+{
+    m_calls.insert(id, call);
+}
+
+void SubmissionEngine::settle(const Submission &submission, const ApiResult &result)
+{
+    const qint64 id = submission.id;
+    if (result.ok()) {
+        m_outbox->markSent(id, result.candidate ? result.candidate->id : submission.targetId);
+        done(id, SubmissionState::Sent);
+        return;
+    }
+    if (result.error == ApiError::Duplicate && result.existingId) {
+        m_outbox->markNeedsDecision(id, *result.existingId, result.message);
+        done(id, SubmissionState::NeedsDecision);
+        return;
+    }
+    if (result.isRetryable() || result.error == ApiError::Cancelled) {
+        const qint64 waitMs = result.retryAfterSeconds ? *result.retryAfterSeconds * 1000
+                                                       : backoffMs(submission.attempts);
+        m_outbox->markRetry(id, m_clock->now().addMSecs(waitMs), result.message,
+                            errorName(result.error), result.httpStatus);
+        done(id, SubmissionState::Pending);
+        return;
+    }
+    m_outbox->markFailed(id, result.message, errorName(result.error), result.fieldErrors,
+                         result.httpStatus);
+    done(id, SubmissionState::Failed);
+}
+
+void SubmissionEngine::done(qint64 id, SubmissionState state)
+{
+    Q_EMIT submissionChanged(id, state);
+    Q_EMIT pendingCountChanged(m_outbox->pendingCount());
+    kick();
+}
+
+qint64 SubmissionEngine::backoffMs(int attempts) const
+{
+    // Exponential backoff with full jitter (a random wait between zero and the
+    // bound), so many clients that failed together do not retry together.
+    const int exponent = qBound(0, attempts - 1, 30);
+    const qint64 bound = qMin(m_backoffCapMs, m_backoffBaseMs << exponent);
+    return QRandomGenerator::global()->bounded(bound + 1);
+}
+
+} // namespace cdesk

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "model/Submission.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+class QTimer;
+
+namespace cdesk {
+
+class ApiCall;
+class ApiClient;
+class Clock;
+class Outbox;
+struct ApiResult;
+
+// Drains the outbox: takes due rows N at a time, sends each through the
+// ApiClient and records the outcome. Retries 408, 429, 502-504, timeouts and
+// network errors with exponential backoff and full jitter, honouring
+// Retry-After, always with the row's own Idempotency-Key; never retries
+// another 4xx. Before the first attempt of a create it looks the email up and
+// turns a would-be duplicate into NeedsDecision instead of sending it.
+class SubmissionEngine : public QObject
+{
+    Q_OBJECT
+public:
+    SubmissionEngine(Outbox *outbox, ApiClient *api, Clock *clock, QObject *parent = nullptr);
+    ~SubmissionEngine() override;
+
+    void setConcurrency(int n);
+    int concurrency() const { return m_concurrency; }
+    // Look the email up before a create (on by default; a server without
+    // GET /candidates/?email= is detected and the lookup skipped).
+    void setLookupBeforeCreate(bool on) { m_lookup = on; }
+    // Backoff bounds: the first retry waits up to base, each next one twice as
+    // long, never more than cap.
+    void setBackoff(qint64 baseMs, qint64 capMs);
+
+    // Puts rows a crash left in Sending back to Pending, then starts draining.
+    void start();
+    // Stops taking new rows; calls in flight are cancelled and their rows go
+    // back to Pending (the same key is sent next time).
+    void stop();
+    // Offline: nothing new is sent until online again.
+    void setOnline(bool online);
+    bool isOnline() const { return m_online; }
+    // Something was enqueued or a time moved: look for due rows now.
+    void kick();
+
+    int inFlight() const { return int(m_calls.size()); }
+
+Q_SIGNALS:
+    void submissionChanged(qint64 id, cdesk::SubmissionState state);
+    void progress(qint64 id, qint64 sent, qint64 total);
+    void pendingCountChanged(int pending);
+    // Nothing in flight and nothing due now (there may be rows waiting for later).
+    void idle();
+
+private:
+    void pump();
+    void process(const Submission &submission);
+    void send(const Submission &submission);
+    void lookupThenCreate(const Submission &submission);
+    void track(qint64 id, ApiCall *call);
+    void settle(const Submission &submission, const ApiResult &result);
+    void done(qint64 id, SubmissionState state);
+    qint64 backoffMs(int attempts) const;
+    void scheduleNext();
+
+    Outbox *m_outbox;
+    ApiClient *m_api;
+    Clock *m_clock;
+    QTimer *m_timer;
+    QHash<qint64, QPointer<ApiCall>> m_calls;
+    int m_concurrency = 4;
+    qint64 m_backoffBaseMs = 1000;
+    qint64 m_backoffCapMs = 5 * 60 * 1000;
+    bool m_running = false;
+    bool m_online = true;
+    bool m_lookup = true;
+    bool m_lookupUnsupported = false;
+    bool m_pumping = false;
+};
+
+} // namespace cdesk

@@ -1,0 +1,517 @@
+#include "Database.h"
+
+#include "core/Clock.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <QUuid>
+#include <QVariant>
+
+Q_LOGGING_CATEGORY(lcStore, "cdesk.store")
+
+using namespace Qt::StringLiterals;
+
+namespace cdesk {
+
+namespace {
+
+// SQLite's primary result codes for a damaged file (sqlite3.h).
+constexpr int SqliteCorrupt = 11;
+constexpr int SqliteNotADatabase = 26;
+constexpr int SqliteFull = 13;
+
+// How long a connection waits for another one's write lock before it gives
+// up with "database is locked".
+constexpr int BusyTimeoutMs = 5000;
+
+// Each entry is one schema version, applied in one transaction. Append only.
+// Never edit a version that has shipped.
+QList<QStringList> migrations()
+{
+    return {
+        // Version 1.
+        {
+            u"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"_s,
+            // The outbox and the history are one table. A row changes state, and
+            // it never moves, so no step can drop or duplicate it. name, email,
+            // job_id, state and created_at are copied out of candidate_json, so
+            // filters never parse JSON. name_key and email_key are case-folded
+            // copies for search, because SQLite's LIKE and lower() fold ASCII only.
+            u"CREATE TABLE submissions ("
+            " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " kind TEXT NOT NULL CHECK (kind IN ('create', 'update')),"
+            " target_id INTEGER,"
+            " changed_fields TEXT NOT NULL DEFAULT '',"
+            " candidate_json TEXT NOT NULL,"
+            " idempotency_key TEXT NOT NULL UNIQUE,"
+            " original_resume_name TEXT NOT NULL DEFAULT '',"
+            " resume_sha256 TEXT NOT NULL DEFAULT '',"
+            " resume_copy TEXT,"
+            " state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed',"
+            "  'needs_decision', 'cancelled')),"
+            " attempts INTEGER NOT NULL DEFAULT 0,"
+            " created_at TEXT NOT NULL,"
+            " updated_at TEXT NOT NULL,"
+            " next_attempt_at TEXT NOT NULL,"
+            " server_id INTEGER,"
+            " duplicate_of INTEGER,"
+            " last_error TEXT NOT NULL DEFAULT '',"
+            " error_kind TEXT NOT NULL DEFAULT '',"
+            " field_errors_json TEXT NOT NULL DEFAULT '',"
+            " source TEXT NOT NULL DEFAULT '',"
+            " name TEXT NOT NULL,"
+            " email TEXT NOT NULL,"
+            " name_key TEXT NOT NULL,"
+            " email_key TEXT NOT NULL,"
+            " job_id INTEGER)"_s,
+            // The outbox: what is due, and when the next row is.
+            u"CREATE INDEX submissions_due ON submissions (state, next_attempt_at)"_s,
+            // The history view. Each index holds the columns its filters read, so
+            // a count or a page is answered from the index alone and reads a row
+            // only to return it. id follows created_at, so "newest first"
+            // (created_at DESC, id DESC) is index order, with no sort.
+            // Text search (a substring, so no index can seek it) walks
+            // submissions_history, the one index with name_key and email_key.
+            u"CREATE INDEX submissions_history ON submissions"
+            " (created_at, id, name_key, email_key, state, job_id, server_id)"_s,
+            u"CREATE INDEX submissions_state_created ON submissions"
+            " (state, created_at, id, job_id)"_s,
+            u"CREATE INDEX submissions_job_created ON submissions"
+            " (job_id, created_at, id, state)"_s,
+            u"CREATE TABLE attempts ("
+            " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,"
+            " started_at TEXT NOT NULL,"
+            " finished_at TEXT NOT NULL,"
+            " http_status INTEGER NOT NULL DEFAULT 0,"
+            " outcome TEXT NOT NULL,"
+            " message TEXT NOT NULL DEFAULT '')"_s,
+            u"CREATE INDEX attempts_submission ON attempts (submission_id, id)"_s,
+            u"CREATE TABLE drafts ("
+            " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " candidate_json TEXT NOT NULL,"
+            " extra_json TEXT NOT NULL DEFAULT '{}',"
+            " created_at TEXT NOT NULL,"
+            " updated_at TEXT NOT NULL)"_s,
+            u"CREATE INDEX drafts_updated ON drafts (updated_at)"_s,
+            u"CREATE TABLE job_cache ("
+            " position INTEGER PRIMARY KEY,"
+            " id INTEGER NOT NULL UNIQUE,"
+            " title TEXT NOT NULL,"
+            " department TEXT NOT NULL DEFAULT '',"
+            " location TEXT NOT NULL DEFAULT '',"
+            " open INTEGER NOT NULL DEFAULT 1,"
+            " created_at TEXT NOT NULL DEFAULT '')"_s,
+        },
+    };
+}
+
+} // namespace
+
+Database::Database(QString filePath, Clock *clock)
+    : m_filePath(std::move(filePath))
+    , m_clock(clock)
+{ }
+
+Database::~Database()
+{
+    close();
+}
+
+int Database::latestSchemaVersion()
+{
+    return int(migrations().size());
+}
+
+bool Database::isOpen() const
+{
+    return !m_connectionName.isEmpty() && connection().isOpen();
+}
+
+QSqlDatabase Database::connection() const
+{
+    Q_ASSERT_X(m_thread == nullptr || m_thread == QThread::currentThread(), "Database",
+               "a connection is used only by the thread that opened it");
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
+bool Database::open(QString *error)
+{
+    close();
+    m_recoveredFrom.clear();
+
+    const QFileInfo info(m_filePath);
+    if (!QDir().mkpath(info.absolutePath())) {
+        *error = tr("Could not create the data folder %1. Check that you may write there.")
+                     .arg(QDir::toNativeSeparators(info.absolutePath()));
+        return false;
+    }
+
+    // Judge the file before any read-write connection exists. Closing a
+    // read-write connection checkpoints the WAL into the main file and deletes
+    // the WAL. Done to a damaged file, that would change the very files the
+    // backup must keep as they were.
+    Outcome outcome = inspect(error);
+    if (outcome == Outcome::Ok)
+        outcome = openConnection(error);
+    if (outcome == Outcome::Corrupt) {
+        qCWarning(lcStore) << "Database" << m_filePath << "is damaged:" << *error;
+        closeConnection();
+        if (!moveAside(error))
+            return false;
+        outcome = openConnection(error);
+        if (outcome == Outcome::Corrupt) {
+            // A new, empty file is damaged too. Moving that aside again would
+            // not help: the disk or the folder is the problem.
+            *error = tr("The local database %1 was damaged and was moved to %2, but a new one "
+                        "could not be created either (%3). Check the disk, then start the app "
+                        "again.")
+                         .arg(QDir::toNativeSeparators(m_filePath),
+                              QDir::toNativeSeparators(m_recoveredFrom), *error);
+            outcome = Outcome::Failed;
+        }
+    }
+    if (outcome != Outcome::Ok) {
+        closeConnection();
+        return false;
+    }
+    return true;
+}
+
+Database::Outcome Database::openConnection(QString *error)
+{
+    // Unique per object, and the thread is in it too. QSqlDatabase keeps
+    // connections in a global registry, and a name reused from another
+    // thread would hand that thread's connection to this one.
+    m_thread = QThread::currentThread();
+    m_connectionName
+        = u"cdesk-store-%1-%2"_s.arg(QUuid::createUuid().toString(QUuid::WithoutBraces),
+                                     QString::number(reinterpret_cast<quintptr>(m_thread), 16));
+    auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+    db.setDatabaseName(m_filePath);
+    if (!db.open()) {
+        *error = describe(
+            tr("Could not open the local database %1").arg(QDir::toNativeSeparators(m_filePath)),
+            db.lastError());
+        return isCorruption(db.lastError()) ? Outcome::Corrupt : Outcome::Failed;
+    }
+    Outcome outcome = configure(error);
+    if (outcome == Outcome::Ok)
+        outcome = migrate(error);
+    return outcome;
+}
+
+Database::Outcome Database::inspect(QString *error)
+{
+    QFile file(m_filePath);
+    if (!file.exists() || file.size() == 0)
+        return Outcome::Ok; // a new database
+    // Every SQLite 3 file starts with this. Anything else is not ours to open:
+    // SQLite would say "file is not a database" only after it had made its -shm.
+    static constexpr char Magic[] = "SQLite format 3";
+    if (file.open(QIODevice::ReadOnly)) {
+        if (file.read(sizeof Magic) != QByteArrayView(Magic, sizeof Magic)) {
+            *error = tr("%1 is not a database file").arg(QDir::toNativeSeparators(m_filePath));
+            return Outcome::Corrupt;
+        }
+        file.close();
+    } // unreadable: SQLite's open below says why, in its words
+
+    const QString name = u"cdesk-check-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    Outcome outcome = Outcome::Ok;
+    {
+        auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+        db.setDatabaseName(m_filePath);
+        // Read-only: it cannot checkpoint or delete the WAL when it closes.
+        db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
+        if (db.open()) {
+            outcome = checkIntegrity(db, error);
+            db.close();
+        } else {
+            *error = describe(tr("Could not open the local database %1")
+                                  .arg(QDir::toNativeSeparators(m_filePath)),
+                              db.lastError());
+            outcome = isCorruption(db.lastError()) ? Outcome::Corrupt : Outcome::Failed;
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return outcome;
+}
+
+Database::Outcome Database::configure(QString *error)
+{
+    QSqlQuery q(connection());
+    const QString what
+        = tr("Could not prepare the local database %1").arg(QDir::toNativeSeparators(m_filePath));
+
+    // journal_mode answers with the mode it ended up in. Some file systems,
+    // such as network shares without shared memory, keep "delete". That is
+    // still crash-safe with synchronous=FULL, so it gets a warning, not a refusal.
+    if (!q.exec(u"PRAGMA journal_mode=WAL"_s) || !q.next()) {
+        *error = describe(what, q.lastError());
+        return isCorruption(q.lastError()) ? Outcome::Corrupt : Outcome::Failed;
+    }
+    if (q.value(0).toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0)
+        qCWarning(lcStore) << "SQLite kept journal_mode" << q.value(0).toString() << "for"
+                           << m_filePath;
+    q.finish();
+
+    for (const QString &pragma : { u"PRAGMA synchronous=FULL"_s, u"PRAGMA foreign_keys=ON"_s,
+                                   u"PRAGMA busy_timeout=%1"_s.arg(BusyTimeoutMs) }) {
+        if (!q.exec(pragma)) {
+            *error = describe(what, q.lastError());
+            return isCorruption(q.lastError()) ? Outcome::Corrupt : Outcome::Failed;
+        }
+        q.finish();
+    }
+    // The outbox's cascades depend on foreign keys, and a build of SQLite
+    // without them ignores the pragma without a word.
+    if (!q.exec(u"PRAGMA foreign_keys"_s) || !q.next() || q.value(0).toInt() != 1) {
+        *error = tr("%1: this SQLite does not enforce foreign keys.").arg(what);
+        return Outcome::Failed;
+    }
+    return Outcome::Ok;
+}
+
+Database::Outcome Database::checkIntegrity(const QSqlDatabase &db, QString *error) const
+{
+    // quick_check reads every page but skips the slow index-content checks
+    // of integrity_check. It finds torn pages and garbage, and that is what
+    // a crash or a failing disk leaves.
+    QSqlQuery q(db);
+    if (!q.exec(u"PRAGMA quick_check"_s)) {
+        *error = describe(tr("The local database %1 could not be checked")
+                              .arg(QDir::toNativeSeparators(m_filePath)),
+                          q.lastError());
+        return isCorruption(q.lastError()) ? Outcome::Corrupt : Outcome::Failed;
+    }
+    QStringList problems;
+    while (q.next())
+        problems << q.value(0).toString();
+    if (problems == QStringList { u"ok"_s })
+        return Outcome::Ok;
+    if (problems.isEmpty() && q.lastError().isValid()) {
+        *error = describe(tr("The local database %1 could not be checked")
+                              .arg(QDir::toNativeSeparators(m_filePath)),
+                          q.lastError());
+        return isCorruption(q.lastError()) ? Outcome::Corrupt : Outcome::Failed;
+    }
+    *error = tr("The local database %1 is damaged: %2")
+                 .arg(QDir::toNativeSeparators(m_filePath), problems.mid(0, 3).join(u"; "_s));
+    return Outcome::Corrupt;
+}
+
+Database::Outcome Database::migrate(QString *error)
+{
+    const auto all = migrations();
+    QSqlQuery q(connection());
+    const QString what = tr("Could not update the local database %1 to this version of the app")
+                             .arg(QDir::toNativeSeparators(m_filePath));
+    auto failed = [&](const QSqlError &sqlError) {
+        *error = describe(what, sqlError);
+        return isCorruption(sqlError) ? Outcome::Corrupt : Outcome::Failed;
+    };
+
+    // The common case, an up-to-date file, reads the version without taking
+    // the write lock.
+    if (!q.exec(u"PRAGMA user_version"_s) || !q.next())
+        return failed(q.lastError());
+    m_schemaVersion = q.value(0).toInt();
+    q.finish();
+    if (m_schemaVersion == int(all.size()))
+        return Outcome::Ok;
+
+    for (int next = 1; next <= int(all.size()); ++next) {
+        // Read user_version under the write lock. Another connection may have
+        // migrated while this one waited, so a version read before the lock is stale.
+        if (!q.exec(u"BEGIN IMMEDIATE"_s))
+            return failed(q.lastError());
+        if (!q.exec(u"PRAGMA user_version"_s) || !q.next()) {
+            const QSqlError sqlError = q.lastError();
+            rollback();
+            return failed(sqlError);
+        }
+        const int version = q.value(0).toInt();
+        q.finish();
+        if (version > int(all.size())) {
+            rollback();
+            *error = tr("The local database %1 was written by a newer version of Candidate Desk "
+                        "(schema %2; this version knows up to %3). Update the app to open it.")
+                         .arg(QDir::toNativeSeparators(m_filePath))
+                         .arg(version)
+                         .arg(all.size());
+            return Outcome::Failed;
+        }
+        if (version >= next) {
+            rollback();
+            continue;
+        }
+        for (const QString &sql : all.at(next - 1)) {
+            if (!q.exec(sql)) {
+                const QSqlError sqlError = q.lastError();
+                rollback();
+                return failed(sqlError);
+            }
+        }
+        // user_version lives in the file header, and it is written by the
+        // same transaction as the tables. A crash leaves either both or neither.
+        if (!q.exec(u"PRAGMA user_version = %1"_s.arg(next))) {
+            const QSqlError sqlError = q.lastError();
+            rollback();
+            return failed(sqlError);
+        }
+        if (!q.exec(u"COMMIT"_s)) {
+            const QSqlError sqlError = q.lastError();
+            rollback();
+            return failed(sqlError);
+        }
+        qCInfo(lcStore) << "Migrated" << m_filePath << "to schema version" << next;
+    }
+
+    if (!q.exec(u"PRAGMA user_version"_s) || !q.next())
+        return failed(q.lastError());
+    m_schemaVersion = q.value(0).toInt();
+    return Outcome::Ok;
+}
+
+void Database::close()
+{
+    closeConnection();
+    m_schemaVersion = 0;
+}
+
+void Database::closeConnection()
+{
+    if (m_connectionName.isEmpty())
+        return;
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+    m_connectionName.clear();
+    m_thread = nullptr;
+}
+
+bool Database::moveAside(QString *error)
+{
+    const QString stamp = m_clock->now().toUTC().toString(u"yyyyMMdd'T'HHmmss'Z'"_s);
+    QString backup = m_filePath + u".corrupt-"_s + stamp;
+    for (int n = 2; QFileInfo::exists(backup) || QFileInfo::exists(backup + u"-wal"_s); ++n)
+        backup = m_filePath + u".corrupt-"_s + stamp + u'-' + QString::number(n);
+
+    // The main file first: if it cannot move, nothing has changed. Then its
+    // -wal. It must move too, or SQLite would replay the damaged log into the
+    // new file. The backup keeps SQLite's naming, so "<backup>" opens with its log.
+    const QString damage = *error;
+    if (!QFile::rename(m_filePath, backup)) {
+        *error = tr("The local database %1 is damaged (%2) and could not be moved aside. Move "
+                    "or rename it yourself, then start the app again; it will make a new one.")
+                     .arg(QDir::toNativeSeparators(m_filePath), damage);
+        return false;
+    }
+    for (const QString &suffix : { u"-wal"_s, u"-shm"_s }) {
+        if (QFileInfo::exists(m_filePath + suffix)
+            && !QFile::rename(m_filePath + suffix, backup + suffix)) {
+            *error = tr("The local database %1 is damaged (%2). It was moved to %3, but its "
+                        "file %4 could not be moved. Move it next to %3 yourself, then start "
+                        "the app again.")
+                         .arg(QDir::toNativeSeparators(m_filePath), damage,
+                              QDir::toNativeSeparators(backup),
+                              QDir::toNativeSeparators(m_filePath + suffix));
+            return false;
+        }
+    }
+    m_recoveredFrom = backup;
+    qCWarning(lcStore) << "Moved the damaged database to" << backup;
+    return true;
+}
+
+bool Database::isCorruption(const QSqlError &sqlError)
+{
+    bool ok = false;
+    const int code = sqlError.nativeErrorCode().toInt(&ok);
+    // Extended codes keep the primary code in the low byte.
+    if (ok && ((code & 0xff) == SqliteCorrupt || (code & 0xff) == SqliteNotADatabase))
+        return true;
+    const QString text = sqlError.databaseText();
+    return text.contains(u"file is not a database"_s)
+        || text.contains(u"database disk image is malformed"_s);
+}
+
+bool Database::exec(QSqlQuery &query, const QString &what, QString *error) const
+{
+    if (query.exec())
+        return true;
+    qCWarning(lcStore) << what << query.lastError().text() << query.lastQuery();
+    if (error)
+        *error = describe(what, query.lastError());
+    return false;
+}
+
+bool Database::exec(const QString &sql, const QString &what, QString *error) const
+{
+    QSqlQuery q(connection());
+    if (q.exec(sql))
+        return true;
+    qCWarning(lcStore) << what << q.lastError().text() << sql;
+    if (error)
+        *error = describe(what, q.lastError());
+    return false;
+}
+
+bool Database::beginWrite(QString *error) const
+{
+    return exec(u"BEGIN IMMEDIATE"_s, tr("Could not start writing to the local database"), error);
+}
+
+bool Database::commit(QString *error) const
+{
+    // A failed COMMIT leaves the transaction open. Roll it back so the
+    // connection can be used again; the caller reports the error.
+    if (exec(u"COMMIT"_s, tr("Could not save to the local database"), error))
+        return true;
+    rollback();
+    return false;
+}
+
+void Database::rollback() const
+{
+    QSqlQuery q(connection());
+    // Fails harmlessly when SQLite already rolled back by itself (after a full disk, say).
+    if (!q.exec(u"ROLLBACK"_s))
+        qCDebug(lcStore) << "ROLLBACK:" << q.lastError().text();
+}
+
+QString Database::storageTime(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+QDateTime Database::fromStorageTime(const QVariant &value)
+{
+    if (value.isNull())
+        return {};
+    QDateTime t = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+    return t.toUTC();
+}
+
+QString Database::describe(const QString &what, const QSqlError &sqlError)
+{
+    const QString detail
+        = sqlError.databaseText().isEmpty() ? sqlError.text() : sqlError.databaseText();
+    QString text
+        = detail.isEmpty() ? QString(what + u'.') : QString(what + u": "_s + detail + u'.');
+    bool ok = false;
+    const int code = sqlError.nativeErrorCode().toInt(&ok);
+    if (ok && (code & 0xff) == SqliteFull)
+        text += u' ' + tr("Free some disk space, then try again.");
+    return text;
+}
+
+} // namespace cdesk

@@ -1,0 +1,637 @@
+#include "Outbox.h"
+
+#include "core/Clock.h"
+#include "store/Database.h"
+#include "store/SubmissionRow.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSet>
+#include <QSqlQuery>
+#include <QUuid>
+#include <QVariant>
+
+#include <cerrno>
+#include <cstring>
+
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <unistd.h>
+#endif
+
+using namespace Qt::StringLiterals;
+
+namespace cdesk {
+
+namespace {
+
+constexpr qint64 CopyChunkBytes = 64 * 1024;
+
+// QSQLITE binds a null QString as NULL, and the text columns are NOT NULL.
+QString text(const QString &s)
+{
+    return s.isNull() ? QString(u""_s) : s;
+}
+
+QVariant nullableId(const std::optional<qint64> &id)
+{
+    return id ? QVariant(*id) : QVariant(QMetaType::fromType<qint64>());
+}
+
+QString systemError()
+{
+    return QString::fromLocal8Bit(std::strerror(errno));
+}
+
+// fsync of a folder makes the names created in it durable. Without it, a
+// power cut can lose the copy's directory entry even though its data was synced.
+bool syncDirectory(const QString &path)
+{
+#ifdef Q_OS_UNIX
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool ok = ::fsync(fd) == 0;
+    ::close(fd);
+    return ok;
+#else
+    Q_UNUSED(path);
+    return true;
+#endif
+}
+
+QByteArray sha256Of(const QString &path, bool *ok)
+{
+    *ok = false;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    // addData(QIODevice*) reads in chunks, never the whole file at once.
+    if (!hash.addData(&file))
+        return {};
+    *ok = true;
+    return hash.result().toHex();
+}
+
+} // namespace
+
+struct Outbox::Change
+{
+    SubmissionState to;
+    QString outcome;
+    QString message;
+    int httpStatus = 0;
+    QList<std::pair<QString, QVariant>> columns; // further columns to set
+};
+
+Outbox::Outbox(Database *db, QString dataDir, Clock *clock)
+    : m_db(db)
+    , m_dataDir(std::move(dataDir))
+    , m_clock(clock)
+{ }
+
+QString Outbox::filesDir() const
+{
+    return QDir(m_dataDir).filePath(u"outbox-files"_s);
+}
+
+std::optional<Submission> Outbox::enqueue(Submission s, QString *error)
+{
+    auto stored = enqueueAll({ std::move(s) }, error);
+    if (!stored)
+        return std::nullopt;
+    return stored->constFirst();
+}
+
+std::optional<QList<Submission>> Outbox::enqueueAll(QList<Submission> submissions, QString *error)
+{
+    QString ignored;
+    if (!error)
+        error = &ignored;
+    const QDateTime now = m_clock->now().toUTC();
+
+    // 1. The resume copies, outside the transaction: big files must not hold
+    //    the write lock. They are synced before the rows that name them
+    //    commit, so a committed row always has its file. A crash in between
+    //    leaves unnamed folders, which pruneFiles() removes.
+    QStringList copyDirs;
+    auto fail = [&]() -> std::optional<QList<Submission>> {
+        for (const QString &dir : std::as_const(copyDirs))
+            QDir(dir).removeRecursively();
+        return std::nullopt;
+    };
+    for (Submission &s : submissions) {
+        QString copyDir;
+        const bool ok = prepare(&s, now, &copyDir, error);
+        if (!copyDir.isEmpty())
+            copyDirs << copyDir;
+        if (!ok)
+            return fail();
+    }
+    if (!copyDirs.isEmpty())
+        syncDirectory(filesDir());
+
+    // 2. The rows, in one transaction. A failure removes the copies.
+    if (!m_db->beginWrite(error))
+        return fail();
+    QSqlQuery q(m_db->connection());
+    q.prepare(u"INSERT INTO submissions (kind, target_id, changed_fields, candidate_json,"
+              " idempotency_key, original_resume_name, resume_sha256, resume_copy, state,"
+              " attempts, created_at, updated_at, next_attempt_at, source, name, email, name_key,"
+              " email_key, job_id)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+    const QString stamp = Database::storageTime(now);
+    for (Submission &s : submissions) {
+        q.addBindValue(SubmissionRow::kindKey(s.kind));
+        q.addBindValue(s.kind == SubmissionKind::Update ? QVariant(s.targetId)
+                                                        : QVariant(QMetaType::fromType<qint64>()));
+        q.addBindValue(SubmissionRow::changedFieldsKey(s.changedFields));
+        q.addBindValue(SubmissionRow::candidateJson(s.candidate));
+        q.addBindValue(s.idempotencyKey);
+        q.addBindValue(text(s.originalResumeName));
+        q.addBindValue(text(QString::fromLatin1(s.resumeSha256)));
+        q.addBindValue(s.candidate.resumeFile.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                                        : QVariant(s.candidate.resumeFile));
+        q.addBindValue(SubmissionRow::stateKey(s.state));
+        q.addBindValue(stamp);
+        q.addBindValue(stamp);
+        q.addBindValue(stamp);
+        q.addBindValue(text(s.source));
+        q.addBindValue(text(s.candidate.name));
+        q.addBindValue(text(s.candidate.email));
+        q.addBindValue(SubmissionRow::searchKey(text(s.candidate.name)));
+        q.addBindValue(SubmissionRow::searchKey(text(s.candidate.email)));
+        q.addBindValue(nullableId(s.candidate.jobId));
+        if (!m_db->exec(q, tr("Could not put the submission in the outbox"), error)) {
+            m_db->rollback();
+            return fail();
+        }
+        s.id = q.lastInsertId().toLongLong();
+    }
+    q.finish();
+    if (!m_db->commit(error))
+        return fail();
+    return submissions;
+}
+
+bool Outbox::prepare(Submission *s, const QDateTime &now, QString *copyDir, QString *error) const
+{
+    if (!s->candidate.resumeFile.isEmpty()) {
+        const QFileInfo source(s->candidate.resumeFile);
+        if (!source.isFile()) {
+            *error = tr("The resume %1 is not there any more, or it is not a file. Attach it "
+                        "again, then submit.")
+                         .arg(QDir::toNativeSeparators(s->candidate.resumeFile));
+            return false;
+        }
+        // The name the recruiter's file had, or one the caller chose (a
+        // converted resume). Only its last part is used: it is never a path.
+        QString name = QFileInfo(s->originalResumeName).fileName();
+        if (name.isEmpty() || name == u"."_s || name == u".."_s)
+            name = source.fileName();
+
+        *copyDir = QDir(filesDir()).filePath(QUuid::createUuid().toString(QUuid::WithoutBraces));
+        if (!QDir().mkpath(*copyDir)) {
+            *error = tr("Could not create the folder %1 for the resume copy. Check that the disk "
+                        "is not full and that you may write to the data folder, then submit "
+                        "again.")
+                         .arg(QDir::toNativeSeparators(*copyDir));
+            return false;
+        }
+        const QString target = QDir(*copyDir).filePath(name);
+        QByteArray sha;
+        if (!copyResume(source.absoluteFilePath(), target, &sha, error))
+            return false;
+        s->candidate.resumeFile = target;
+        s->originalResumeName = name;
+        s->resumeSha256 = sha;
+    } else {
+        s->originalResumeName.clear();
+        s->resumeSha256.clear();
+    }
+
+    if (s->idempotencyKey.isEmpty())
+        s->idempotencyKey = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    s->id = 0;
+    s->state = SubmissionState::Pending;
+    s->attempts = 0;
+    s->createdAt = s->updatedAt = s->nextAttemptAt = now;
+    s->serverId.reset();
+    s->duplicateOf.reset();
+    s->lastError.clear();
+    s->errorKind.clear();
+    s->fieldErrors = {};
+    return true;
+}
+
+bool Outbox::copyResume(const QString &source, const QString &target, QByteArray *sha256,
+                        QString *error) const
+{
+    QFile in(source);
+    if (!in.open(QIODevice::ReadOnly)) {
+        *error = tr("Could not read the resume %1: %2. Check that the file still exists and "
+                    "that you may open it, then submit again.")
+                     .arg(QDir::toNativeSeparators(source), in.errorString());
+        return false;
+    }
+    QFile out(target);
+    if (!out.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
+        *error = tr("Could not copy the resume into the data folder (%1): %2. Check that you "
+                    "may write there, then submit again.")
+                     .arg(QDir::toNativeSeparators(target), out.errorString());
+        return false;
+    }
+    const auto writeFailed = [&](const QString &reason) {
+        *error = tr("Could not copy the resume into the data folder: %1. Free some disk space, "
+                    "then submit again. Nothing was queued.")
+                     .arg(reason);
+        return false;
+    };
+
+    // Streamed in chunks, hashing as it goes: a resume is never read whole into memory.
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    QByteArray buffer(CopyChunkBytes, Qt::Uninitialized);
+    for (;;) {
+        const qint64 n = in.read(buffer.data(), buffer.size());
+        if (n < 0) {
+            *error = tr("Could not read the resume %1: %2. Check the file, then submit again.")
+                         .arg(QDir::toNativeSeparators(source), in.errorString());
+            return false;
+        }
+        if (n == 0)
+            break;
+        hash.addData(QByteArrayView(buffer.constData(), n));
+        if (out.write(buffer.constData(), n) != n)
+            return writeFailed(out.errorString());
+    }
+    // QFile buffers: a full disk may only show at flush(). fsync's result is
+    // checked too, because QSaveFile::commit() ignores it.
+    if (!out.flush())
+        return writeFailed(out.errorString());
+#ifdef Q_OS_UNIX
+    if (::fsync(out.handle()) != 0)
+        return writeFailed(systemError());
+#endif
+    out.close();
+    if (out.error() != QFileDevice::NoError)
+        return writeFailed(out.errorString());
+    syncDirectory(QFileInfo(target).absolutePath());
+    *sha256 = hash.result().toHex();
+    return true;
+}
+
+QList<Submission> Outbox::claimDue(int max, QString *error)
+{
+    if (max <= 0)
+        return {};
+    const QString now = Database::storageTime(m_clock->now());
+    // Under the write lock from the first read, so no other connection can
+    // claim the same rows between this SELECT and the UPDATE.
+    if (!m_db->beginWrite(error))
+        return {};
+    QList<qint64> ids;
+    {
+        QSqlQuery q(m_db->connection());
+        q.prepare(u"SELECT id FROM submissions WHERE state = 'pending' AND next_attempt_at <= ?"
+                  " ORDER BY created_at, id LIMIT ?"_s);
+        q.addBindValue(now);
+        q.addBindValue(max);
+        if (!m_db->exec(q, tr("Could not read the outbox"), error)) {
+            m_db->rollback();
+            return {};
+        }
+        while (q.next())
+            ids << q.value(0).toLongLong();
+    }
+    QList<Submission> claimed;
+    {
+        QSqlQuery update(m_db->connection());
+        update.prepare(u"UPDATE submissions SET state = 'sending', attempts = attempts + 1,"
+                       " updated_at = ? WHERE id = ? AND state = 'pending'"_s);
+        QSqlQuery select(m_db->connection());
+        select.prepare(u"SELECT %1 FROM submissions WHERE id = ?"_s.arg(SubmissionRow::columns()));
+        for (qint64 id : std::as_const(ids)) {
+            update.addBindValue(now);
+            update.addBindValue(id);
+            select.addBindValue(id);
+            if (!m_db->exec(update, tr("Could not update the outbox"), error)
+                || !m_db->exec(select, tr("Could not read the outbox"), error)) {
+                m_db->rollback();
+                return {};
+            }
+            if (select.next())
+                claimed << SubmissionRow::fromQuery(select);
+            select.finish();
+        }
+    }
+    if (!m_db->commit(error))
+        return {};
+    return claimed;
+}
+
+int Outbox::recoverInterrupted(QString *error)
+{
+    const QString now = Database::storageTime(m_clock->now());
+    if (!m_db->beginWrite(error))
+        return -1;
+    // The attempt began when the row was claimed, which is its updated_at.
+    QSqlQuery attempts(m_db->connection());
+    attempts.prepare(
+        u"INSERT INTO attempts (submission_id, started_at, finished_at, http_status,"
+        " outcome, message)"
+        " SELECT id, updated_at, ?, 0, ?, ? FROM submissions WHERE state = 'sending'"_s);
+    attempts.addBindValue(now);
+    attempts.addBindValue(OutcomeInterrupted);
+    attempts.addBindValue(tr("The app stopped before the server answered; it will be sent again "
+                             "with the same Idempotency-Key."));
+    QSqlQuery q(m_db->connection());
+    q.prepare(u"UPDATE submissions SET state = 'pending', updated_at = ?, next_attempt_at = ?"
+              " WHERE state = 'sending'"_s);
+    q.addBindValue(now);
+    q.addBindValue(now);
+    const QString what = tr("Could not return interrupted submissions to the outbox");
+    if (!m_db->exec(attempts, what, error) || !m_db->exec(q, what, error)) {
+        m_db->rollback();
+        return -1;
+    }
+    const int count = q.numRowsAffected();
+    if (!m_db->commit(error))
+        return -1;
+    if (count > 0)
+        qCInfo(lcStore) << count << "interrupted submission(s) back to pending";
+    return count;
+}
+
+bool Outbox::apply(qint64 id, const QList<SubmissionState> &from, const Change &change,
+                   QString *error)
+{
+    const QDateTime now = m_clock->now();
+    if (!m_db->beginWrite(error))
+        return false;
+    auto refuse = [&](const QString &why) {
+        m_db->rollback();
+        qCWarning(lcStore) << "Submission" << id << why;
+        if (error)
+            *error = why;
+        return false;
+    };
+
+    QString stateKey;
+    QString claimedAt;
+    {
+        QSqlQuery q(m_db->connection());
+        q.prepare(u"SELECT state, updated_at FROM submissions WHERE id = ?"_s);
+        q.addBindValue(id);
+        if (!m_db->exec(q, tr("Could not read the submission"), error)) {
+            m_db->rollback();
+            return false;
+        }
+        if (!q.next())
+            return refuse(tr("Submission #%1 is not in the local store.").arg(id));
+        stateKey = q.value(0).toString();
+        claimedAt = q.value(1).toString();
+    }
+    const auto state = SubmissionRow::stateFromKey(stateKey);
+    if (!state || !from.contains(*state)) {
+        return refuse(tr("Submission #%1 has changed in the meantime (it is now \"%2\"). "
+                         "Refresh the list and try again.")
+                          .arg(id)
+                          .arg(stateKey));
+    }
+    // A row in flight was claimed at updated_at: that is when the attempt began.
+    const QString startedAt
+        = *state == SubmissionState::Sending ? claimedAt : Database::storageTime(now);
+
+    QString sql = u"UPDATE submissions SET state = ?, updated_at = ?"_s;
+    for (const auto &column : change.columns)
+        sql += u", "_s + column.first + u" = ?"_s;
+    sql += u" WHERE id = ?"_s;
+    QSqlQuery update(m_db->connection());
+    update.prepare(sql);
+    update.addBindValue(SubmissionRow::stateKey(change.to));
+    update.addBindValue(Database::storageTime(now));
+    for (const auto &column : change.columns)
+        update.addBindValue(column.second);
+    update.addBindValue(id);
+
+    QSqlQuery attempt(m_db->connection());
+    attempt.prepare(u"INSERT INTO attempts (submission_id, started_at, finished_at, http_status,"
+                    " outcome, message) VALUES (?, ?, ?, ?, ?, ?)"_s);
+    attempt.addBindValue(id);
+    attempt.addBindValue(startedAt);
+    attempt.addBindValue(Database::storageTime(now));
+    attempt.addBindValue(change.httpStatus);
+    attempt.addBindValue(change.outcome);
+    attempt.addBindValue(text(change.message));
+
+    const QString what = tr("Could not record what happened to submission #%1").arg(id);
+    if (!m_db->exec(update, what, error) || !m_db->exec(attempt, what, error)) {
+        m_db->rollback();
+        return false;
+    }
+    return m_db->commit(error);
+}
+
+bool Outbox::markSent(qint64 id, qint64 serverId, int httpStatus, QString *error)
+{
+    Change c {
+        SubmissionState::Sent, OutcomeSent, tr("Sent: candidate #%1").arg(serverId), httpStatus, {}
+    };
+    if (c.httpStatus == 0) {
+        // The contract answers a create with 201 and an update with 200.
+        const auto s = get(id);
+        c.httpStatus = s && s->kind == SubmissionKind::Update ? 200 : 201;
+    }
+    c.columns = { { u"server_id"_s, serverId },
+                  { u"last_error"_s, u""_s },
+                  { u"error_kind"_s, u""_s },
+                  { u"field_errors_json"_s, u""_s } };
+    return apply(id, { SubmissionState::Sending }, c, error);
+}
+
+bool Outbox::markRetry(qint64 id, const QDateTime &nextAttemptAt, const QString &message,
+                       const QString &errorKind, int httpStatus, QString *error)
+{
+    Change c { SubmissionState::Pending, OutcomeRetry, message, httpStatus, {} };
+    c.columns = { { u"next_attempt_at"_s, Database::storageTime(nextAttemptAt) },
+                  { u"last_error"_s, text(message) },
+                  { u"error_kind"_s, text(errorKind) },
+                  { u"field_errors_json"_s, u""_s } };
+    return apply(id, { SubmissionState::Sending }, c, error);
+}
+
+bool Outbox::markFailed(qint64 id, const QString &message, const QString &errorKind,
+                        const FieldErrors &fieldErrors, int httpStatus, QString *error)
+{
+    Change c { SubmissionState::Failed, OutcomeFailed, message, httpStatus, {} };
+    c.columns = { { u"last_error"_s, text(message) },
+                  { u"error_kind"_s, text(errorKind) },
+                  { u"field_errors_json"_s, SubmissionRow::fieldErrorsJson(fieldErrors) } };
+    return apply(id, { SubmissionState::Sending }, c, error);
+}
+
+bool Outbox::markNeedsDecision(qint64 id, qint64 duplicateOf, const QString &message,
+                               int httpStatus, QString *error)
+{
+    Change c { SubmissionState::NeedsDecision, OutcomeNeedsDecision, message, httpStatus, {} };
+    // "duplicate" is errorName(ApiError::Duplicate); the store does not link the API layer.
+    c.columns = { { u"duplicate_of"_s, duplicateOf },
+                  { u"last_error"_s, text(message) },
+                  { u"error_kind"_s, u"duplicate"_s },
+                  { u"field_errors_json"_s, u""_s } };
+    return apply(id, { SubmissionState::Sending }, c, error);
+}
+
+bool Outbox::cancel(qint64 id, QString *error)
+{
+    Change c {
+        SubmissionState::Cancelled, OutcomeCancelled, tr("Cancelled by the recruiter."), 0, {}
+    };
+    return apply(
+        id, { SubmissionState::Pending, SubmissionState::Failed, SubmissionState::NeedsDecision },
+        c, error);
+}
+
+bool Outbox::retry(qint64 id, QString *error)
+{
+    // idempotency_key is not touched: a create the server did receive
+    // (its answer lost) is answered from the server's memory of that key.
+    Change c {
+        SubmissionState::Pending, OutcomeRequeued, tr("Queued again by the recruiter."), 0, {}
+    };
+    c.columns = { { u"next_attempt_at"_s, Database::storageTime(m_clock->now()) },
+                  { u"last_error"_s, u""_s },
+                  { u"error_kind"_s, u""_s },
+                  { u"field_errors_json"_s, u""_s } };
+    return apply(
+        id, { SubmissionState::Failed, SubmissionState::NeedsDecision, SubmissionState::Cancelled },
+        c, error);
+}
+
+bool Outbox::convertToUpdate(qint64 id, qint64 targetId, const CandidateFields &changed,
+                             QString *error)
+{
+    const auto s = get(id);
+    if (s && s->kind != SubmissionKind::Create) {
+        const QString why = tr("Submission #%1 is already an update.").arg(id);
+        if (error)
+            *error = why;
+        return false;
+    }
+    Change c { SubmissionState::Pending,
+               OutcomeConvertedToUpdate,
+               tr("Will update candidate #%1 instead of creating a new one.").arg(targetId),
+               0,
+               {} };
+    c.columns = { { u"kind"_s, SubmissionRow::kindKey(SubmissionKind::Update) },
+                  { u"target_id"_s, targetId },
+                  { u"changed_fields"_s, SubmissionRow::changedFieldsKey(changed) },
+                  { u"next_attempt_at"_s, Database::storageTime(m_clock->now()) },
+                  { u"last_error"_s, u""_s },
+                  { u"error_kind"_s, u""_s },
+                  { u"field_errors_json"_s, u""_s } };
+    return apply(id, { SubmissionState::NeedsDecision }, c, error);
+}
+
+std::optional<Submission> Outbox::get(qint64 id)
+{
+    QSqlQuery q(m_db->connection());
+    q.prepare(u"SELECT %1 FROM submissions WHERE id = ?"_s.arg(SubmissionRow::columns()));
+    q.addBindValue(id);
+    if (!m_db->exec(q, tr("Could not read the submission"), nullptr) || !q.next())
+        return std::nullopt;
+    return SubmissionRow::fromQuery(q);
+}
+
+int Outbox::pendingCount()
+{
+    QSqlQuery q(m_db->connection());
+    q.prepare(u"SELECT count(*) FROM submissions WHERE state IN ('pending', 'sending')"_s);
+    if (!m_db->exec(q, tr("Could not count the outbox"), nullptr) || !q.next())
+        return 0;
+    return q.value(0).toInt();
+}
+
+std::optional<QDateTime> Outbox::nextDueTime()
+{
+    QSqlQuery q(m_db->connection());
+    q.prepare(u"SELECT min(next_attempt_at) FROM submissions WHERE state = 'pending'"_s);
+    if (!m_db->exec(q, tr("Could not read the outbox"), nullptr) || !q.next()
+        || q.value(0).isNull())
+        return std::nullopt;
+    return Database::fromStorageTime(q.value(0));
+}
+
+bool Outbox::verifyResume(const Submission &s) const
+{
+    if (s.candidate.resumeFile.isEmpty())
+        return s.originalResumeName.isEmpty(); // a file was promised but is gone
+    bool ok = false;
+    const QByteArray sha = sha256Of(s.candidate.resumeFile, &ok);
+    return ok && !s.resumeSha256.isEmpty() && sha == s.resumeSha256.toLower();
+}
+
+int Outbox::pruneFiles(QString *error)
+{
+    const QDir files(filesDir());
+    if (!files.exists())
+        return 0;
+    // Folders are matched by name, and only direct children of outbox-files
+    // are ever deleted. A row's stored path is data, and data never decides
+    // what gets deleted.
+    auto copyFolder = [](const QString &resumePath) {
+        return QFileInfo(QFileInfo(resumePath).absolutePath()).fileName();
+    };
+
+    QSet<QString> named; // folders of rows that keep their copy
+    QList<qint64> sent;
+    {
+        QSqlQuery q(m_db->connection());
+        q.prepare(
+            u"SELECT id, state, resume_copy FROM submissions WHERE resume_copy IS NOT NULL"_s);
+        if (!m_db->exec(q, tr("Could not read the outbox"), error))
+            return -1;
+        while (q.next()) {
+            if (q.value(1).toString() == SubmissionRow::stateKey(SubmissionState::Sent))
+                sent.append(q.value(0).toLongLong());
+            else
+                named.insert(copyFolder(q.value(2).toString()));
+        }
+    }
+
+    int removed = 0;
+    // Forget a copy before deleting it. A crash in between leaves an unnamed
+    // folder, which the next prune removes. The reverse order would leave
+    // rows that name files that are gone.
+    if (!sent.isEmpty()) {
+        if (!m_db->beginWrite(error))
+            return -1;
+        QSqlQuery forget(m_db->connection());
+        forget.prepare(u"UPDATE submissions SET resume_copy = NULL WHERE id = ?"_s);
+        for (qint64 id : std::as_const(sent)) {
+            forget.addBindValue(id);
+            if (!m_db->exec(forget, tr("Could not update the outbox"), error)) {
+                m_db->rollback();
+                return -1;
+            }
+        }
+        if (!m_db->commit(error))
+            return -1;
+    }
+
+    const auto entries = files.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
+    for (const QString &entry : entries) {
+        if (named.contains(entry))
+            continue;
+        if (QDir(files.filePath(entry)).removeRecursively())
+            ++removed;
+        else
+            qCWarning(lcStore) << "Could not remove" << files.filePath(entry);
+    }
+    return removed;
+}
+
+} // namespace cdesk

@@ -1,0 +1,118 @@
+#pragma once
+
+#include "model/Submission.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace cdesk {
+
+class Clock;
+class Database;
+
+// The submissions waiting to be sent, and the state changes that move them on.
+// Every way in, from the form or a 5,000-row CSV, goes through enqueue(). Every
+// state change is one transaction, and each one records an attempt row.
+//
+// A candidate is never lost: enqueue() returns only once the row and its
+// resume copy are on disk (fsync'd). It is never sent twice: claimDue() hands a
+// row out once (it becomes Sending, under the write lock). A row a crash left
+// in Sending goes back to Pending with the SAME Idempotency-Key, and the server
+// answers a repeat of that key with its first answer.
+//
+// Works on the thread that opened the Database (see Database). Resume
+// checksums (Submission::resumeSha256) are lowercase hex SHA-256 of the copy.
+class Outbox
+{
+    Q_DECLARE_TR_FUNCTIONS(Outbox)
+public:
+    // The outcome strings of attempt rows (HistoryStore::Attempt::outcome).
+    static inline const QString OutcomeSent = QStringLiteral("sent");
+    static inline const QString OutcomeRetry = QStringLiteral("retry");
+    static inline const QString OutcomeFailed = QStringLiteral("failed");
+    static inline const QString OutcomeNeedsDecision = QStringLiteral("needs_decision");
+    static inline const QString OutcomeInterrupted = QStringLiteral("interrupted");
+    static inline const QString OutcomeCancelled = QStringLiteral("cancelled");
+    static inline const QString OutcomeRequeued = QStringLiteral("requeued");
+    static inline const QString OutcomeConvertedToUpdate = QStringLiteral("converted_to_update");
+
+    // Resume copies live in <dataDir>/outbox-files/<uuid>/<original file name>.
+    Outbox(Database *db, QString dataDir, Clock *clock);
+
+    QString filesDir() const;
+
+    // Stores s as Pending, due now. If s.candidate.resumeFile is set, the file is
+    // copied into filesDir() (streamed, hashed, fsync'd). s.idempotencyKey is
+    // made if empty. Returns the stored submission: id set, candidate.resumeFile
+    // pointing at the copy, originalResumeName and resumeSha256 set. On
+    // failure (unreadable source, full disk, database error) returns nullopt,
+    // *error says what happened and what to do, and nothing is left behind.
+    std::optional<Submission> enqueue(Submission s, QString *error);
+    // The same for many (a CSV import): all in one transaction, all or none.
+    // One commit (one fsync) instead of one per row.
+    std::optional<QList<Submission>> enqueueAll(QList<Submission> submissions, QString *error);
+
+    // Marks up to max Pending rows that are due (nextAttemptAt <= now) as
+    // Sending (attempts + 1) and returns them, oldest first. A row is handed
+    // out once, even to several threads with their own Database.
+    QList<Submission> claimDue(int max, QString *error = nullptr);
+
+    // At start: Sending rows were in flight when the app stopped. They go
+    // back to Pending, due now, with an "interrupted" attempt. Returns how
+    // many, or -1 on a database error.
+    int recoverInterrupted(QString *error = nullptr);
+
+    // The engine's outcomes, for rows it claimed (state Sending). Each returns
+    // false and leaves the row alone when the row is not in Sending.
+    bool markSent(qint64 id, qint64 serverId, int httpStatus = 0, QString *error = nullptr);
+    bool markRetry(qint64 id, const QDateTime &nextAttemptAt, const QString &message,
+                   const QString &errorKind, int httpStatus, QString *error = nullptr);
+    bool markFailed(qint64 id, const QString &message, const QString &errorKind,
+                    const FieldErrors &fieldErrors, int httpStatus, QString *error = nullptr);
+    bool markNeedsDecision(qint64 id, qint64 duplicateOf, const QString &message,
+                           int httpStatus = 409, QString *error = nullptr);
+
+    // The recruiter's decisions.
+    // Pending, Failed or NeedsDecision -> Cancelled. A row in flight cannot be
+    // cancelled: its request may already have reached the server.
+    bool cancel(qint64 id, QString *error = nullptr);
+    // Failed, NeedsDecision or Cancelled -> Pending, due now. It keeps the SAME
+    // Idempotency-Key, so a create the server did receive is not made twice.
+    bool retry(qint64 id, QString *error = nullptr);
+    // A NeedsDecision create becomes an update of targetId (the existing
+    // candidate) with the given fields, Pending, due now.
+    bool convertToUpdate(qint64 id, qint64 targetId, const CandidateFields &changed,
+                         QString *error = nullptr);
+
+    std::optional<Submission> get(qint64 id);
+    int pendingCount(); // Pending + Sending
+    std::optional<QDateTime> nextDueTime(); // of the earliest Pending row
+
+    // True when the submission needs no file, or when its copy is still there
+    // with the recorded SHA-256. Check before sending.
+    bool verifyResume(const Submission &s) const;
+
+    // Removes the resume copies of Sent rows (the server has the file), and
+    // folders under filesDir() that no row names (left by a crash during
+    // enqueue). Failed, NeedsDecision and Cancelled rows keep theirs for a
+    // retry. Call at start, before anything enqueues. Returns how many
+    // folders were removed, or -1 on a database error.
+    int pruneFiles(QString *error = nullptr);
+
+private:
+    struct Change; // one state change and its attempt row
+    bool apply(qint64 id, const QList<SubmissionState> &from, const Change &change, QString *error);
+    bool prepare(Submission *s, const QDateTime &now, QString *copyDir, QString *error) const;
+    bool copyResume(const QString &source, const QString &target, QByteArray *sha256,
+                    QString *error) const;
+
+    Database *m_db;
+    QString m_dataDir;
+    Clock *m_clock;
+};
+
+} // namespace cdesk
