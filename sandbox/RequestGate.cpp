@@ -169,7 +169,9 @@ bool RequestGate::inspectHead(const QByteArray &head)
         return false;
     }
     if (m_limits.maxBodyBytes > 0 && contentLength.value_or(0) > m_limits.maxBodyBytes) {
-        reject(413, "Request Entity Too Large", m_limits.tooLargeDetail);
+        reject(m_limits.tooLarge ? m_limits.tooLarge()
+                                 : Answer { 413, "Request Entity Too Large", "application/json",
+                                            R"({"detail":"Request body too large."})" });
         return false;
     }
     if (expectContinue)
@@ -181,14 +183,19 @@ bool RequestGate::inspectHead(const QByteArray &head)
 
 void RequestGate::reject(int status, const QByteArray &reason, const QByteArray &detail)
 {
+    reject(Answer { status, reason, "application/json",
+                    QJsonDocument(QJsonObject { { u"detail"_s, QString::fromUtf8(detail) } })
+                        .toJson(QJsonDocument::Compact) });
+}
+
+void RequestGate::reject(const Answer &answer)
+{
     m_state = State::Rejected;
     m_socket->setProperty(kRejectedProperty, true);
-    const QByteArray body
-        = QJsonDocument(QJsonObject { { u"detail"_s, QString::fromUtf8(detail) } })
-              .toJson(QJsonDocument::Compact);
-    m_socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
-                    + "\r\nContent-Type: application/json\r\nContent-Length: "
-                    + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    m_socket->write("HTTP/1.1 " + QByteArray::number(answer.status) + ' ' + answer.reason
+                    + "\r\nContent-Type: " + answer.contentType
+                    + "\r\nContent-Length: " + QByteArray::number(answer.body.size())
+                    + "\r\nConnection: close\r\n\r\n" + answer.body);
     drain();
     // Close once the client has had time to read the answer and stop sending.
     QTimer::singleShot(kDrainGraceMs, m_socket,

@@ -4,6 +4,8 @@
 #include <QObject>
 #include <QTcpServer>
 
+#include <functional>
+
 class QTcpSocket;
 
 namespace cdesk::sandbox {
@@ -20,11 +22,22 @@ class RequestGate : public QObject
 {
     Q_OBJECT
 public:
+    // An answer the gate writes itself.
+    struct Answer
+    {
+        int status = 400;
+        QByteArray reason;
+        QByteArray contentType = "application/json";
+        QByteArray body;
+    };
+
     struct Limits
     {
         int maxHeadBytes = 64 * 1024;
         qint64 maxBodyBytes = 0; // over this: 413 at once, before the body is read
-        QByteArray tooLargeDetail; // the 413's detail
+        // The answer to a body over the limit, asked for when needed (the
+        // server's too_large_style knob can change at run time).
+        std::function<Answer()> tooLarge;
     };
 
     RequestGate(QTcpSocket *socket, Limits limits);
@@ -37,6 +50,7 @@ private:
     void onReadyRead();
     bool inspectHead(const QByteArray &head);
     void reject(int status, const QByteArray &reason, const QByteArray &detail);
+    void reject(const Answer &answer);
     void drain();
 
     enum class State { Head, Body, Rejected };

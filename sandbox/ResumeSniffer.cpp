@@ -76,6 +76,14 @@ bool isPlainText(const QByteArray &data)
         decoded = decoder(view.sliced(2));
         if (decoder.hasError() || view.size() % 2 != 0)
             return false;
+        // Qt 6.4's UTF-16 decoder lets a lone surrogate through: look ourselves.
+        for (qsizetype i = 0; i < decoded.size(); ++i) {
+            const QChar c = decoded.at(i);
+            if (c.isHighSurrogate() && i + 1 < decoded.size() && decoded.at(i + 1).isLowSurrogate())
+                ++i;
+            else if (c.isSurrogate())
+                return false;
+        }
     } else {
         if (view.contains('\0'))
             return false;

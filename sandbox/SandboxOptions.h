@@ -17,8 +17,8 @@ struct Faults
     double errorRate = 0.0; // share of API requests answered 500
     int errorNext = 0; // the next N API requests answer 500
     int throttlePerSecond = 0; // allowed API requests per second; more get 429
-    int throttleNext = 0;      // the next N API requests answer 429 with Retry-After: 1
-    int errorStatus = 500;     // the status error_rate/error_next answer (500, 502, 503, 504)
+    int throttleNext = 0; // the next N API requests answer 429 with Retry-After: 1
+    int errorStatus = 500; // the status error_rate/error_next answer (500, 502, 503, 504)
     double dropAfterCommitRate = 0.0; // creates/updates committed, then the connection closes
     int dropAfterCommitNext = 0;
     QUrl redirectTo; // non-empty: every API request answers 307 to this origin

@@ -288,7 +288,15 @@ bool SandboxServer::start()
     RequestGate::Limits limits;
     limits.maxBodyBytes
         = qMax(4 * d->options.maxResumeBytes, d->options.maxResumeBytes + (16 << 20));
-    limits.tooLargeDetail = d->tooLargeDetail().toUtf8();
+    limits.tooLarge = [this] {
+        const Reply r = d->tooLarge();
+        QByteArray type = "application/json";
+        for (const auto &[name, value] : r.headers) {
+            if (name.compare("content-type", Qt::CaseInsensitive) == 0)
+                type = value;
+        }
+        return RequestGate::Answer { r.status, reasonPhrase(r.status), type, r.body };
+    };
     d->http = std::make_unique<HttpEndpoint>(
         [this](const QHttpServerRequest &request) { return d->handle(request); },
         [this] { return d->faults.latencyMs; });
@@ -698,6 +706,13 @@ QUrlQuery SandboxServer::Private::formQuery(const QHttpServerRequest &request)
 std::optional<Reply> SandboxServer::Private::pageParams(const QHttpServerRequest &request,
                                                         qint64 total, Page *page)
 {
+    if (faults.listShape == u"array"_s) {
+        // No pagination at all: everything in one plain array, page parameters ignored.
+        page->number = 1;
+        page->size = int(qMin<qint64>(qMax<qint64>(total, 1), 100000));
+        page->last = 1;
+        return std::nullopt;
+    }
     const QUrlQuery query = formQuery(request);
     page->size = 50;
     if (query.hasQueryItem(u"page_size"_s)) {
@@ -718,12 +733,6 @@ std::optional<Reply> SandboxServer::Private::pageParams(const QHttpServerRequest
         page->number = value.toLongLong(&ok);
         if (!ok || page->number < 1 || page->number > page->last)
             return Reply::detail(404, u"Invalid page."_s);
-    }
-    if (faults.listShape == u"array"_s) {
-        // No pagination at all: everything in one plain array.
-        page->number = 1;
-        page->size = int(qMin<qint64>(qMax<qint64>(total, 1), 100000));
-        page->last = 1;
     }
     return std::nullopt;
 }
@@ -875,8 +884,8 @@ std::optional<Reply> SandboxServer::Private::readInput(const QHttpServerRequest 
 
     const QByteArray contentType = request.value("content-type");
     const QByteArray mediaType = contentType.split(';').value(0).trimmed().toLower();
-    if (body.trimmed().isEmpty()
-        && (mediaType == "application/json" || mediaType == "multipart/form-data")) {
+    // DRF reads a zero-length body as empty data (white space is a JSON parse error).
+    if (body.isEmpty() && (mediaType == "application/json" || mediaType == "multipart/form-data")) {
         *input = CandidateInput::fromJson({}); // DRF reads an empty body as empty data
         return std::nullopt;
     }
@@ -949,12 +958,15 @@ bool SandboxServer::Private::storeResume(const UploadedFile &file, const QString
     stored->size = file.data.size();
     stored->contentType = contentType;
     stored->storedName = QUuid::createUuid().toString(QUuid::WithoutBraces) + u".bin"_s;
-    QSaveFile out(store->resumeDir() + u'/' + stored->storedName);
+    const QString path = store->resumeDir() + u'/' + stored->storedName;
+    QSaveFile out(path);
     if (!out.open(QIODevice::WriteOnly) || out.write(file.data) != file.data.size()
         || !out.commit()) {
         *error = out.errorString();
         return false;
     }
+    // Candidate data is personal: readable by the user alone.
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
     return true;
 }
 

@@ -89,8 +89,8 @@ Body candidateBody(const Candidate &candidate)
     const QString fileName = QFileInfo(candidate.resumeFile).fileName();
     resume.setRawHeader("Content-Disposition",
                         "form-data; name=\"resume\"; filename=" + quotedParameter(fileName));
-    const QMimeType mime = QMimeDatabase().mimeTypeForFile(candidate.resumeFile,
-                                                           QMimeDatabase::MatchContent);
+    const QMimeType mime
+        = QMimeDatabase().mimeTypeForFile(candidate.resumeFile, QMimeDatabase::MatchContent);
     resume.setRawHeader("Content-Type", mime.name().toLatin1());
     // Streamed: QHttpMultiPart reads the file as it sends, never all of it at once.
     resume.setBodyDevice(file);
@@ -146,9 +146,8 @@ void ApiCall::send(const QByteArray &verb, const QNetworkRequest &request,
         finish(ApiResult::local(ApiError::Cancelled, tr("Cancelled.")));
         return;
     }
-    QNetworkReply *reply = multipart
-        ? m_network->sendCustomRequest(request, verb, multipart)
-        : m_network->sendCustomRequest(request, verb, bytes);
+    QNetworkReply *reply = multipart ? m_network->sendCustomRequest(request, verb, multipart)
+                                     : m_network->sendCustomRequest(request, verb, bytes);
     qint64 requestBytes = bytes.size();
     if (multipart) {
         multipart->setParent(reply); // released with the reply
@@ -215,12 +214,12 @@ class ListCall : public ApiCall
 {
 public:
     using Collect = std::function<bool(const QJsonArray &items, ApiResult *result)>;
-    ListCall(QNetworkAccessManager *n, ApiEndpoint e, Clock *c, int t, QString path, Collect collect)
+    ListCall(QNetworkAccessManager *n, ApiEndpoint e, Clock *c, int t, QString path,
+             Collect collect)
         : ApiCall(n, std::move(e), c, t)
         , m_path(std::move(path))
         , m_collect(std::move(collect))
-    {
-    }
+    { }
 
 protected:
     void begin() override { fetch(endpoint().url(m_path)); }
@@ -229,29 +228,30 @@ private:
     void fetch(const QUrl &url)
     {
         ++m_pages;
-        send("GET", endpoint().request(url), nullptr, {}, [this](const ApiResult &, const QByteArray &body) {
-            const QJsonDocument doc = QJsonDocument::fromJson(body);
-            QJsonArray items;
-            QUrl next;
-            if (doc.isArray()) {
-                items = doc.array();
-            } else if (doc.isObject() && doc.object().value(u"results"_s).isArray()) {
-                items = doc.object().value(u"results"_s).toArray();
-                next = QUrl(doc.object().value(u"next"_s).toString());
-            } else {
-                finish(badResponse());
-                return;
-            }
-            if (!m_collect(items, &m_result)) {
-                finish(badResponse());
-                return;
-            }
-            if (!next.isEmpty() && next.isValid() && m_pages < kMaxPages) {
-                fetch(endpoint().baseUrl().resolved(next));
-                return;
-            }
-            finish(m_result);
-        });
+        send("GET", endpoint().request(url), nullptr, {},
+             [this](const ApiResult &, const QByteArray &body) {
+                 const QJsonDocument doc = QJsonDocument::fromJson(body);
+                 QJsonArray items;
+                 QUrl next;
+                 if (doc.isArray()) {
+                     items = doc.array();
+                 } else if (doc.isObject() && doc.object().value(u"results"_s).isArray()) {
+                     items = doc.object().value(u"results"_s).toArray();
+                     next = QUrl(doc.object().value(u"next"_s).toString());
+                 } else {
+                     finish(badResponse());
+                     return;
+                 }
+                 if (!m_collect(items, &m_result)) {
+                     finish(badResponse());
+                     return;
+                 }
+                 if (!next.isEmpty() && next.isValid() && m_pages < kMaxPages) {
+                     fetch(endpoint().baseUrl().resolved(next));
+                     return;
+                 }
+                 finish(m_result);
+             });
     }
 
     QString m_path;
@@ -266,14 +266,14 @@ public:
     GetCandidateCall(QNetworkAccessManager *n, ApiEndpoint e, Clock *c, int t, qint64 id)
         : ApiCall(n, std::move(e), c, t)
         , m_id(id)
-    {
-    }
+    { }
 
 protected:
     void begin() override
     {
-        send("GET", endpoint().request(u"candidates/%1/"_s.arg(m_id)), nullptr, {},
-             [this](const ApiResult &ok, const QByteArray &body) { finishWithCandidate(ok, body); });
+        send(
+            "GET", endpoint().request(u"candidates/%1/"_s.arg(m_id)), nullptr, {},
+            [this](const ApiResult &ok, const QByteArray &body) { finishWithCandidate(ok, body); });
     }
 
 public:
@@ -298,8 +298,7 @@ class WriteCall : public ApiCall
 public:
     WriteCall(QNetworkAccessManager *n, ApiEndpoint e, Clock *c, int t)
         : ApiCall(n, std::move(e), c, t)
-    {
-    }
+    { }
 
 protected:
     void write(const QByteArray &verb, const QString &path, const Candidate &candidate,
@@ -315,11 +314,13 @@ protected:
             request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
         if (!idempotencyKey.isEmpty())
             request.setRawHeader("Idempotency-Key", idempotencyKey);
-        send(verb, request, body.multipart, body.json, [this](const ApiResult &ok, const QByteArray &reply) {
-            ApiResult result = ok;
-            result.candidate = RemoteCandidate::fromJson(QJsonDocument::fromJson(reply).object());
-            finish(result.candidate ? result : badResponse());
-        });
+        send(verb, request, body.multipart, body.json,
+             [this](const ApiResult &ok, const QByteArray &reply) {
+                 ApiResult result = ok;
+                 result.candidate
+                     = RemoteCandidate::fromJson(QJsonDocument::fromJson(reply).object());
+                 finish(result.candidate ? result : badResponse());
+             });
     }
 };
 
@@ -331,8 +332,7 @@ public:
         : WriteCall(n, std::move(e), c, t)
         , m_candidate(std::move(candidate))
         , m_key(std::move(key))
-    {
-    }
+    { }
 
 protected:
     void begin() override { write("POST", u"candidates/"_s, m_candidate, m_key.toUtf8()); }
@@ -351,25 +351,26 @@ public:
         , m_id(id)
         , m_edits(std::move(edits))
         , m_changed(std::move(changed))
-    {
-    }
+    { }
 
 protected:
     void begin() override
     {
         const QString path = u"candidates/%1/"_s.arg(m_id);
-        send("GET", endpoint().request(path), nullptr, {}, [this, path](const ApiResult &, const QByteArray &body) {
-            const auto current = RemoteCandidate::fromJson(QJsonDocument::fromJson(body).object());
-            if (!current) {
-                finish(badResponse());
-                return;
-            }
-            // Read-modify-write: the server's record with the recruiter's edits
-            // on top, sent whole, so fields nobody touched survive the PUT.
-            Candidate record = current->candidate;
-            record.apply(m_edits, m_changed);
-            write("PUT", path, record, {});
-        });
+        send("GET", endpoint().request(path), nullptr, {},
+             [this, path](const ApiResult &, const QByteArray &body) {
+                 const auto current
+                     = RemoteCandidate::fromJson(QJsonDocument::fromJson(body).object());
+                 if (!current) {
+                     finish(badResponse());
+                     return;
+                 }
+                 // Read-modify-write: the server's record with the recruiter's edits
+                 // on top, sent whole, so fields nobody touched survive the PUT.
+                 Candidate record = current->candidate;
+                 record.apply(m_edits, m_changed);
+                 write("PUT", path, record, {});
+             });
     }
 
 private:
@@ -386,11 +387,9 @@ ApiClient::ApiClient(QNetworkAccessManager *network, Clock *clock, QObject *pare
     : QObject(parent)
     , m_network(network)
     , m_clock(clock)
-{
-}
+{ }
 
-template<typename Call, typename... Args>
-ApiCall *ApiClient::start(Args &&...args)
+template<typename Call, typename... Args> ApiCall *ApiClient::start(Args &&...args)
 {
     auto *call = new Call(m_network, m_endpoint, m_clock, m_timeoutMs, std::forward<Args>(args)...);
     call->setParent(this);
@@ -447,7 +446,8 @@ ApiCall *ApiClient::createCandidate(const Candidate &candidate, const QString &i
     return start<CreateCall>(candidate, idempotencyKey);
 }
 
-ApiCall *ApiClient::updateCandidate(qint64 id, const Candidate &edits, const CandidateFields &changed)
+ApiCall *ApiClient::updateCandidate(qint64 id, const Candidate &edits,
+                                    const CandidateFields &changed)
 {
     return start<UpdateCall>(id, edits, changed);
 }

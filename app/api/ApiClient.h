@@ -97,8 +97,7 @@ public:
     ApiCall *updateCandidate(qint64 id, const Candidate &edits, const CandidateFields &changed);
 
 private:
-    template<typename Call, typename... Args>
-    ApiCall *start(Args &&...args);
+    template<typename Call, typename... Args> ApiCall *start(Args &&...args);
 
     QNetworkAccessManager *m_network;
     Clock *m_clock;

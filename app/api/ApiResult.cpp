@@ -82,23 +82,40 @@ bool emailAlreadyExists(const FieldErrors &errors)
 QString errorName(ApiError error)
 {
     switch (error) {
-    case ApiError::None: return u"none"_s;
-    case ApiError::FieldErrors: return u"field_errors"_s;
-    case ApiError::BadToken: return u"bad_token"_s;
-    case ApiError::NotAllowed: return u"not_allowed"_s;
-    case ApiError::NotFound: return u"not_found"_s;
-    case ApiError::Duplicate: return u"duplicate"_s;
-    case ApiError::TooLarge: return u"too_large"_s;
-    case ApiError::Throttled: return u"throttled"_s;
-    case ApiError::IdempotencyConflict: return u"idempotency_conflict"_s;
-    case ApiError::ServerError: return u"server_error"_s;
-    case ApiError::Redirect: return u"redirect"_s;
-    case ApiError::Timeout: return u"timeout"_s;
-    case ApiError::Network: return u"network"_s;
-    case ApiError::Tls: return u"tls"_s;
-    case ApiError::BadResponse: return u"bad_response"_s;
-    case ApiError::Cancelled: return u"cancelled"_s;
-    case ApiError::LocalProblem: return u"local_problem"_s;
+    case ApiError::None:
+        return u"none"_s;
+    case ApiError::FieldErrors:
+        return u"field_errors"_s;
+    case ApiError::BadToken:
+        return u"bad_token"_s;
+    case ApiError::NotAllowed:
+        return u"not_allowed"_s;
+    case ApiError::NotFound:
+        return u"not_found"_s;
+    case ApiError::Duplicate:
+        return u"duplicate"_s;
+    case ApiError::TooLarge:
+        return u"too_large"_s;
+    case ApiError::Throttled:
+        return u"throttled"_s;
+    case ApiError::IdempotencyConflict:
+        return u"idempotency_conflict"_s;
+    case ApiError::ServerError:
+        return u"server_error"_s;
+    case ApiError::Redirect:
+        return u"redirect"_s;
+    case ApiError::Timeout:
+        return u"timeout"_s;
+    case ApiError::Network:
+        return u"network"_s;
+    case ApiError::Tls:
+        return u"tls"_s;
+    case ApiError::BadResponse:
+        return u"bad_response"_s;
+    case ApiError::Cancelled:
+        return u"cancelled"_s;
+    case ApiError::LocalProblem:
+        return u"local_problem"_s;
     }
     return u"unknown"_s;
 }
@@ -206,7 +223,8 @@ ApiResult ApiResult::fromReply(const ReplyFacts &f)
             return r;
         }
         r.error = ApiError::FieldErrors;
-        r.message = tr("The server refused some fields. Correct the marked fields and submit again.");
+        r.message
+            = tr("The server refused some fields. Correct the marked fields and submit again.");
         return r;
     }
     case 401:
@@ -233,7 +251,8 @@ ApiResult ApiResult::fromReply(const ReplyFacts &f)
         if (object.value(u"id"_s).isDouble())
             r.existingId = object.value(u"id"_s).toInteger();
         r.message = r.existingId
-            ? tr("A candidate with this email already exists on the server (#%1).").arg(*r.existingId)
+            ? tr("A candidate with this email already exists on the server (#%1).")
+                  .arg(*r.existingId)
             : tr("A candidate with this email already exists on the server.");
         return r;
     case 413: {
@@ -267,7 +286,8 @@ ApiResult ApiResult::fromReply(const ReplyFacts &f)
     r.error = ApiError::ServerError;
     r.retryAfterSeconds = parseRetryAfter(f.retryAfter, f.now);
     if (s == 408 || s == 502 || s == 503 || s == 504)
-        r.message = tr("The server is unavailable right now (HTTP %1). It will be tried again.").arg(s);
+        r.message
+            = tr("The server is unavailable right now (HTTP %1). It will be tried again.").arg(s);
     else if (s >= 500)
         r.message = tr("The server had a problem (HTTP %1). Try again later; if it keeps "
                        "happening, tell your ATS administrator.")

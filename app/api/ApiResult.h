@@ -18,22 +18,22 @@ namespace cdesk {
 // tell them apart.
 enum class ApiError {
     None,
-    FieldErrors,          // 400 with DRF field errors: the form shows them on their fields
-    BadToken,             // 401, or a 403 that says the credentials are missing or invalid
-    NotAllowed,           // 403: the token may not do this
-    NotFound,             // 404
-    Duplicate,            // 409 (with the existing id), or a 400 saying the email already exists
-    TooLarge,             // 413 (JSON or a proxy's HTML), or Django's bare 400 for a big body
-    Throttled,            // 429
-    IdempotencyConflict,  // 422: the key was used before with another body
-    ServerError,          // 5xx
-    Redirect,             // 3xx: never followed, so the token never reaches another origin
-    Timeout,              // no answer in time
-    Network,              // connection refused, reset, host not found...
-    Tls,                  // certificate or handshake failure
-    BadResponse,          // an answer we cannot read
-    Cancelled,            // the user's cancel (told apart from a timeout)
-    LocalProblem,         // refused before sending: insecure URL, no token, unreadable file
+    FieldErrors, // 400 with DRF field errors: the form shows them on their fields
+    BadToken, // 401, or a 403 that says the credentials are missing or invalid
+    NotAllowed, // 403: the token may not do this
+    NotFound, // 404
+    Duplicate, // 409 (with the existing id), or a 400 saying the email already exists
+    TooLarge, // 413 (JSON or a proxy's HTML), or Django's bare 400 for a big body
+    Throttled, // 429
+    IdempotencyConflict, // 422: the key was used before with another body
+    ServerError, // 5xx
+    Redirect, // 3xx: never followed, so the token never reaches another origin
+    Timeout, // no answer in time
+    Network, // connection refused, reset, host not found...
+    Tls, // certificate or handshake failure
+    BadResponse, // an answer we cannot read
+    Cancelled, // the user's cancel (told apart from a timeout)
+    LocalProblem, // refused before sending: insecure URL, no token, unreadable file
 };
 
 QString errorName(ApiError error); // "field_errors", "bad_token", ... for storage and --json
@@ -51,7 +51,7 @@ struct ReplyFacts
     bool timedOut = false;
     bool cancelled = false;
     qint64 requestBodyBytes = 0; // how much we sent (a bare 400 for a big body is "too large")
-    QDateTime now;               // for a Retry-After given as an HTTP date
+    QDateTime now; // for a Retry-After given as an HTTP date
 
     static ReplyFacts from(QNetworkReply *reply, const QByteArray &body, QDateTime now);
 };
@@ -62,12 +62,12 @@ struct ApiResult
 {
     ApiError error = ApiError::None;
     int httpStatus = 0;
-    QString message;                     // empty on success
-    FieldErrors fieldErrors;             // FieldErrors (and Duplicate from a 400)
-    std::optional<qint64> existingId;    // Duplicate: the candidate that has this email
+    QString message; // empty on success
+    FieldErrors fieldErrors; // FieldErrors (and Duplicate from a 400)
+    std::optional<qint64> existingId; // Duplicate: the candidate that has this email
     std::optional<qint64> retryAfterSeconds; // Throttled or 503 with Retry-After
-    std::optional<qint64> serverLimitBytes;  // TooLarge: the limit the server named
-    QString redirectTarget;              // Redirect: where the server pointed
+    std::optional<qint64> serverLimitBytes; // TooLarge: the limit the server named
+    QString redirectTarget; // Redirect: where the server pointed
 
     // Payloads
     std::optional<RemoteCandidate> candidate;

@@ -21,8 +21,7 @@ class FakeClock : public Clock
 public:
     explicit FakeClock(QDateTime start = QDateTime(QDate(2026, 11, 29), QTime(12, 0), Qt::UTC))
         : m_now(std::move(start))
-    {
-    }
+    { }
     QDateTime now() const override { return m_now; }
     void set(const QDateTime &t) { m_now = t; }
     void advance(qint64 ms) { m_now = m_now.addMSecs(ms); }

@@ -13,7 +13,6 @@ using namespace Qt::StringLiterals;
 
 namespace cdesk {
 
-
 SubmissionEngine::SubmissionEngine(Outbox *outbox, ApiClient *api, Clock *clock, QObject *parent)
     : QObject(parent)
     , m_outbox(outbox)
@@ -66,8 +65,10 @@ void SubmissionEngine::stop()
             it.value()->cancel();
         }
         // Back to Pending at once: the same key goes out next time.
-        m_outbox->markRetry(it.key(), m_clock->now(), QCoreApplication::translate("SubmissionEngine", "Stopped before the server answered."),
-                            errorName(ApiError::Cancelled), 0);
+        m_outbox->markRetry(
+            it.key(), m_clock->now(),
+            QCoreApplication::translate("SubmissionEngine", "Stopped before the server answered."),
+            errorName(ApiError::Cancelled), 0);
     }
     m_calls.clear();
 }
@@ -95,7 +96,7 @@ void SubmissionEngine::pump()
         return;
     m_pumping = true;
     const int room = m_concurrency - inFlight();
-    const QList<Submission> due = room > 0 ? m_outbox->claimDue(room) : QList<Submission>{};
+    const QList<Submission> due = room > 0 ? m_outbox->claimDue(room) : QList<Submission> {};
     m_pumping = false;
     for (const Submission &submission : due) {
         Q_EMIT submissionChanged(submission.id, SubmissionState::Sending);
@@ -115,7 +116,8 @@ void SubmissionEngine::scheduleNext()
         m_timer->stop();
         return;
     }
-    const qint64 waitMs = qBound<qint64>(0, m_clock->now().msecsTo(*next), qint64(24) * 3600 * 1000);
+    const qint64 waitMs
+        = qBound<qint64>(0, m_clock->now().msecsTo(*next), qint64(24) * 3600 * 1000);
     m_timer->start(int(waitMs));
 }
 
@@ -123,8 +125,10 @@ void SubmissionEngine::process(const Submission &submission)
 {
     if (!submission.candidate.resumeFile.isEmpty() && !m_outbox->verifyResume(submission)) {
         m_outbox->markFailed(submission.id,
-                             QCoreApplication::translate("SubmissionEngine", "The resume kept for this submission is missing or was changed. "
-                                "Attach the resume again and resubmit."),
+                             QCoreApplication::translate(
+                                 "SubmissionEngine",
+                                 "The resume kept for this submission is missing or was changed. "
+                                 "Attach the resume again and resubmit."),
                              errorName(ApiError::LocalProblem), {}, 0);
         done(submission.id, SubmissionState::Failed);
         return;
@@ -150,8 +154,10 @@ void SubmissionEngine::lookupThenCreate(const Submission &submission)
             const RemoteCandidate &existing = result.candidates.constFirst();
             m_outbox->markNeedsDecision(
                 submission.id, existing.id,
-                QCoreApplication::translate("SubmissionEngine", "%1 is already on the server as candidate #%2. Update that candidate, or "
-                   "cancel this submission.")
+                QCoreApplication::translate(
+                    "SubmissionEngine",
+                    "%1 is already on the server as candidate #%2. Update that candidate, or "
+                    "cancel this submission.")
                     .arg(submission.candidate.email)
                     .arg(existing.id));
             done(submission.id, SubmissionState::NeedsDecision);
@@ -180,9 +186,10 @@ void SubmissionEngine::send(const Submission &submission)
         : m_api->updateCandidate(submission.targetId, submission.candidate,
                                  submission.changedFields);
     track(submission.id, call);
-    connect(call, &ApiCall::uploadProgress, this, [this, id = submission.id](qint64 sent, qint64 total) {
-        Q_EMIT progress(id, sent, total);
-    });
+    connect(call, &ApiCall::uploadProgress, this,
+            [this, id = submission.id](qint64 sent, qint64 total) {
+                Q_EMIT progress(id, sent, total);
+            });
     connect(call, &ApiCall::finished, this, [this, submission](const ApiResult &result) {
         m_calls.remove(submission.id);
         settle(submission, result);

@@ -19,7 +19,7 @@ enum class CandidateField {
     Name,
     Email,
     Phone,
-    Resume,     // the file
+    Resume, // the file
     ResumeUrl,
     JobId,
     Source,
@@ -44,9 +44,9 @@ struct Candidate
     QString name;
     QString email;
     QString phone;
-    QString resumeFile;              // a local path to upload; empty when none
-    QUrl resumeUrl;                  // the alternative to a file
-    std::optional<qint64> jobId;     // std::nullopt: the Talent Pool
+    QString resumeFile; // a local path to upload; empty when none
+    QUrl resumeUrl; // the alternative to a file
+    std::optional<qint64> jobId; // std::nullopt: the Talent Pool
     QString source;
     QString industry;
     QString department;
@@ -71,10 +71,10 @@ struct Candidate
 struct RemoteCandidate
 {
     qint64 id = 0;
-    Candidate candidate;             // resumeFile stays empty: the server's file is not ours
+    Candidate candidate; // resumeFile stays empty: the server's file is not ours
     bool talentPool = true;
     QString jobTitle;
-    QString resumeFileName;          // resume_file.filename, empty when none
+    QString resumeFileName; // resume_file.filename, empty when none
     qint64 resumeFileSize = 0;
     QString resumeContentType;
     QDateTime createdAt;

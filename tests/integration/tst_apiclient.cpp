@@ -143,10 +143,11 @@ private Q_SLOTS:
             c.email = u"not-an-email"_s;
         } else if (setup.startsWith(u"too-large"_s)) {
             // Over the 2 MB limit, and over Django's 2.5 MB for the bare-400 style.
-            c.resumeFile = writeFile(m_files.path(), u"big.pdf"_s, minimalPdf("big", 3 * 1024 * 1024));
-            faults.tooLargeStyle = setup.endsWith(u"nginx"_s)    ? u"nginx"_s
-                : setup.endsWith(u"django"_s)                     ? u"django"_s
-                                                                  : u"json"_s;
+            c.resumeFile
+                = writeFile(m_files.path(), u"big.pdf"_s, minimalPdf("big", 3 * 1024 * 1024));
+            faults.tooLargeStyle = setup.endsWith(u"nginx"_s) ? u"nginx"_s
+                : setup.endsWith(u"django"_s)                 ? u"django"_s
+                                                              : u"json"_s;
         } else if (setup == u"throttle"_s) {
             faults.throttleNext = 1;
         } else if (setup.startsWith(u"error-"_s)) {
@@ -292,7 +293,7 @@ private Q_SLOTS:
         edits.phone = u"+91 91234 56789"_s;
         edits.industry = u"Finance"_s;
         const ApiResult updated = run(m_client->updateCandidate(
-            created.candidate->id, edits, {CandidateField::Phone, CandidateField::Industry}));
+            created.candidate->id, edits, { CandidateField::Phone, CandidateField::Industry }));
         QVERIFY2(updated.ok(), qPrintable(updated.message));
 
         const ApiResult read = run(m_client->getCandidate(created.candidate->id));

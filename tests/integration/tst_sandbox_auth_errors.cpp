@@ -1,7 +1,8 @@
 // The sandbox's authentication and error answers against the contract: 401
-// with WWW-Authenticate, 403 for a read-only token, 404/405/409/415/422 with
-// their exact DRF bodies, and the Idempotency-Key rules including 24-hour
-// retention on the frozen clock.
+// with WWW-Authenticate, 403 for a read-only token (which reads jobs only),
+// 404/405/409/415/422 with their exact DRF bodies, and the Idempotency-Key
+// rules: 24-hour retention on the frozen clock, the same record as JSON or
+// multipart is the same request, and the key's bytes count as sent.
 
 #include "SandboxFixture.h"
 #include "TestData.h"
@@ -49,7 +50,7 @@ private slots:
     void request_withOtherScheme_returns401NotProvided();
     void request_withBadToken_returns401InvalidToken_data();
     void request_withBadToken_returns401InvalidToken();
-    void readOnlyToken_reads_returns200();
+    void readOnlyToken_readsJobsOnly();
     void readOnlyToken_writes_returns403_data();
     void readOnlyToken_writes_returns403();
     void request_withWrongMethod_returns405WithAllow_data();
@@ -62,9 +63,12 @@ private slots:
     void create_withExistingEmail_returns409WithExistingId();
     void create_withReplayedKey_returnsSameCandidate();
     void create_withReplayedKeyOfMultipart_returnsSameCandidate();
+    void create_replayedInTheOtherBodyForm_isReplayed_data();
+    void create_replayedInTheOtherBodyForm_isReplayed();
     void create_withReusedKeyAndDifferentBody_returns422();
     void create_withDifferentKeys_createsSeparately();
     void create_withLongestKey_isAccepted();
+    void create_withKeysDifferingOnlyInNonUtf8Bytes_keepsThemApart();
     void idempotencyKey_isKept24HoursOnTheFrozenClock();
 
 private:
@@ -149,14 +153,18 @@ void TestSandboxAuthErrors::request_withBadToken_returns401InvalidToken()
     QCOMPARE(create.detail(), invalidToken);
 }
 
-void TestSandboxAuthErrors::readOnlyToken_reads_returns200()
+void TestSandboxAuthErrors::readOnlyToken_readsJobsOnly()
 {
+    // The contract: "A token may be limited to reading jobs". Candidates,
+    // personal data, are off limits to it, even for reading.
     HttpClient client(m_sandbox.readOnlyToken());
     QCOMPARE(client.get(m_sandbox.url(QStringLiteral("jobs/"))).status, 200);
-    // The contract limits such a token to reading jobs: candidates are off limits.
-    QCOMPARE(client.get(m_sandbox.url(candidatePath(m_existingId))).status, 403);
-    QCOMPARE(client.get(m_sandbox.url(QStringLiteral("candidates/?email=x%40example.com"))).status,
-             403);
+    for (const QString &path : { candidatePath(m_existingId), QStringLiteral("candidates/"),
+                                 QStringLiteral("candidates/?email=x%40example.com") }) {
+        const HttpResponse response = client.get(m_sandbox.url(path));
+        QVERIFY2(response.status == 403, qPrintable(path));
+        QCOMPARE(response.detail(), noPermission);
+    }
 }
 
 void TestSandboxAuthErrors::readOnlyToken_writes_returns403_data()
@@ -345,6 +353,71 @@ void TestSandboxAuthErrors::create_withReplayedKeyOfMultipart_returnsSameCandida
     QCOMPARE(filesWithContent(m_sandbox.dataDir(), minimalPdf("replayed")).size(), 1);
 }
 
+void TestSandboxAuthErrors::create_replayedInTheOtherBodyForm_isReplayed_data()
+{
+    // The same candidate sent as JSON and as multipart is the same request: a
+    // client that falls back from one form to the other on a retry gets its
+    // answer replayed, not a 422.
+    QTest::addColumn<bool>("multipartFirst");
+    QTest::newRow("JSON, then multipart") << false;
+    QTest::newRow("multipart, then JSON") << true;
+}
+
+void TestSandboxAuthErrors::create_replayedInTheOtherBodyForm_isReplayed()
+{
+    QFETCH(bool, multipartFirst);
+    const HttpResponse jobs = m_client->get(m_sandbox.url(QStringLiteral("jobs/")));
+    QCOMPARE(jobs.status, 200);
+    const qint64 jobId = jobs.json()
+                             .value(QLatin1String("results"))
+                             .toArray()
+                             .first()
+                             .toObject()
+                             .value(QLatin1String("id"))
+                             .toInteger();
+    QVERIFY(jobId > 0);
+
+    const QString email = uniqueEmail(QStringLiteral("bothforms"));
+    QJsonObject json = candidateBody(email);
+    json.insert(QStringLiteral("job_id"), jobId);
+    json.insert(QStringLiteral("source"), QStringLiteral("Referral"));
+    json.insert(QStringLiteral("custom_fields"),
+                QJsonObject { { QStringLiteral("github"), QStringLiteral("ada") },
+                              { QStringLiteral("notes"), QStringLiteral("Met at the meetup.") } });
+    MultipartBuilder multipart;
+    multipart.field("name", json.value(QLatin1String("name")).toString().toUtf8())
+        .field("email", email.toUtf8())
+        .field("phone", json.value(QLatin1String("phone")).toString().toUtf8())
+        .field("resume_url", json.value(QLatin1String("resume_url")).toString().toUtf8())
+        .field("job_id", QByteArray::number(jobId))
+        .field("source", QByteArray("Referral"))
+        // The same object, its keys in another order and spaced differently.
+        .field("custom_fields",
+               QByteArray(R"({ "notes": "Met at the meetup.", "github": "ada" })"));
+
+    const QUrl url = m_sandbox.url(QStringLiteral("candidates/"));
+    const HeaderList key
+        = idempotencyKey(multipartFirst ? "forms-multipart-first" : "forms-json-first");
+    const auto sendJson = [&] {
+        return m_client->postJson(url, json, key);
+    };
+    const auto sendMultipart = [&] {
+        return m_client->send("POST", url, multipart.body(), multipart.contentType(), key);
+    };
+
+    const HttpResponse first = multipartFirst ? sendMultipart() : sendJson();
+    QCOMPARE(first.status, 201);
+    const HttpResponse replay = multipartFirst ? sendJson() : sendMultipart();
+    QVERIFY2(replay.status == 201, replay.body.constData());
+    QCOMPARE(replay.header("Idempotent-Replayed"), QByteArrayLiteral("true"));
+    QCOMPARE(idOf(replay), idOf(first));
+    QCOMPARE(compact(replay.json()), compact(first.json()));
+
+    const HttpResponse lookup
+        = m_client->get(m_sandbox.url(QStringLiteral("candidates/?email=") + queryValue(email)));
+    QCOMPARE(lookup.json().value(QLatin1String("count")).toInteger(), 1);
+}
+
 void TestSandboxAuthErrors::create_withReusedKeyAndDifferentBody_returns422()
 {
     const HeaderList key = idempotencyKey("7f3c2a9e-changed");
@@ -386,6 +459,31 @@ void TestSandboxAuthErrors::create_withLongestKey_isAccepted()
     const HttpResponse replay = m_client->postJson(url, body, idempotencyKey(key));
     QCOMPARE(replay.status, 201);
     QCOMPARE(replay.header("Idempotent-Replayed"), QByteArrayLiteral("true"));
+}
+
+void TestSandboxAuthErrors::create_withKeysDifferingOnlyInNonUtf8Bytes_keepsThemApart()
+{
+    // Keys are opaque bytes: two that differ only in bytes that are not UTF-8
+    // must not collapse into one (as they would decoded with replacement
+    // characters) and refuse the second create as a reuse.
+    const QUrl url = m_sandbox.url(QStringLiteral("candidates/"));
+    const QJsonObject firstBody = candidateBody(uniqueEmail(QStringLiteral("bytes")));
+    const QJsonObject secondBody = candidateBody(uniqueEmail(QStringLiteral("bytes")));
+    const QByteArray firstKey("bytes-key-\xff");
+    const QByteArray secondKey("bytes-key-\xfe");
+
+    const HttpResponse first = m_client->postJson(url, firstBody, idempotencyKey(firstKey));
+    QCOMPARE(first.status, 201);
+    const HttpResponse second = m_client->postJson(url, secondBody, idempotencyKey(secondKey));
+    QVERIFY2(second.status == 201, second.body.constData());
+    QVERIFY(second.header("Idempotent-Replayed") != "true");
+    QVERIFY(idOf(second) != idOf(first));
+
+    // Each key still replays its own answer.
+    const HttpResponse replay = m_client->postJson(url, firstBody, idempotencyKey(firstKey));
+    QCOMPARE(replay.status, 201);
+    QCOMPARE(replay.header("Idempotent-Replayed"), QByteArrayLiteral("true"));
+    QCOMPARE(idOf(replay), idOf(first));
 }
 
 void TestSandboxAuthErrors::idempotencyKey_isKept24HoursOnTheFrozenClock()

@@ -1,17 +1,22 @@
 // The sandbox's candidate endpoints against the contract: create (JSON and
 // multipart), read, list by email, full update, every field rule of the
-// candidate table, resumes judged by content and size, and state that survives
-// a restart.
+// candidate table (lengths in characters, not UTF-16 units; no NUL or lone
+// surrogate), resumes judged by content and size, and state that survives a
+// restart (and orphan resume files that do not).
 
 #include "SandboxFixture.h"
+#include "SandboxStore.h"
 #include "TestData.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QMap>
+#include <QStringEncoder>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace cdesk::test;
 
@@ -36,6 +41,70 @@ QJsonArray testSeed()
 QString repeated(QChar c, int count)
 {
     return QString(count, c);
+}
+
+// count times U+1F600, one character each but two UTF-16 units.
+QString emoji(int count)
+{
+    return QStringLiteral("\U0001F600").repeated(count);
+}
+
+// The JSON text of body with the member key set to rawValue, JSON text sent as
+// written: for escapes QJsonDocument never writes, such as a lone surrogate.
+QByteArray withRawMember(QJsonObject body, const QString &key, const QByteArray &rawValue)
+{
+    body.remove(key);
+    QByteArray json = compact(body);
+    json.insert(1, '"' + key.toUtf8() + "\":" + rawValue + (body.isEmpty() ? "" : ","));
+    return json;
+}
+
+// text in UTF-16 with its byte order mark.
+QByteArray utf16WithBom(const QString &text, QStringConverter::Encoding encoding)
+{
+    QStringEncoder encode(encoding); // writes no byte order mark by itself
+    const QByteArray bom
+        = encoding == QStringConverter::Utf16LE ? QByteArray("\xFF\xFE") : QByteArray("\xFE\xFF");
+    return bom + QByteArray(encode(text));
+}
+
+// An OpenDocument package whose "mimetype" entry (stored, first unless told
+// otherwise) says mimetype: a spreadsheet, a template, or a text.
+QByteArray odfPackage(const QByteArray &mimetype, bool mimetypeFirst = true)
+{
+    const QPair<QString, QByteArray> type { QStringLiteral("mimetype"), mimetype };
+    const QPair<QString, QByteArray> content {
+        QStringLiteral("content.xml"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content "
+        "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+        "office:version=\"1.2\"><office:body><office:spreadsheet/></office:body>"
+        "</office:document-content>"
+    };
+    const QPair<QString, QByteArray> manifest {
+        QStringLiteral("META-INF/manifest.xml"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest "
+        "xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" "
+        "manifest:version=\"1.2\"><manifest:file-entry manifest:full-path=\"/\" "
+        "manifest:media-type=\""
+            + mimetype + "\"/></manifest:manifest>"
+    };
+    return mimetypeFirst ? zipArchive({ type, content, manifest })
+                         : zipArchive({ content, type, manifest });
+}
+
+// "0644 <path>" and the like, for failure messages.
+QString modeOf(const QString &path)
+{
+    const QFileDevice::Permissions p = QFileInfo(path).permissions();
+    const auto digit
+        = [&](QFileDevice::Permission r, QFileDevice::Permission w, QFileDevice::Permission x) {
+              return (p.testFlag(r) ? 4 : 0) + (p.testFlag(w) ? 2 : 0) + (p.testFlag(x) ? 1 : 0);
+          };
+    return QStringLiteral("0%1%2%3 %4")
+        .arg(digit(QFileDevice::ReadOwner, QFileDevice::WriteOwner, QFileDevice::ExeOwner))
+        .arg(digit(QFileDevice::ReadGroup, QFileDevice::WriteGroup, QFileDevice::ExeGroup))
+        .arg(digit(QFileDevice::ReadOther, QFileDevice::WriteOther, QFileDevice::ExeOther))
+        .arg(path);
 }
 
 QJsonObject manyCustomFields(int count)
@@ -69,6 +138,12 @@ private slots:
     void create_validEdgeValues_returns201();
     void create_invalidField_returns400WithMessage_data();
     void create_invalidField_returns400WithMessage();
+    void create_forbiddenCharacter_returns400WithMessage_data();
+    void create_forbiddenCharacter_returns400WithMessage();
+    void create_escapedSurrogatePair_countsAsOneCharacter();
+    void create_emptyBody_returns400RequiredFields_data();
+    void create_emptyBody_returns400RequiredFields();
+    void create_withForeignHostHeader_locationUsesTheSandboxOrigin();
     void create_multipart_withResume_returns201WithResumeFile();
     void create_multipart_storesResumeOnDiskByContent();
     void create_multipart_withResumeUrlOnly_returns201();
@@ -83,6 +158,7 @@ private slots:
     void create_refusedResumeContent_returns400_data();
     void create_refusedResumeContent_returns400();
     void create_emptyResume_returns400Empty();
+    void create_resumeFile_isReadableByItsOwnerOnly();
     void create_resumeOverDefaultLimit_returns413();
     void create_resumeAtConfiguredLimit_isAcceptedAndOneByteMoreIsNot();
     void create_bodyFarOverTheLimit_returns413();
@@ -93,6 +169,10 @@ private slots:
     void read_unknownId_returns404NotFound();
     void list_byEmail_matchesCaseInsensitively();
     void list_byUnknownEmail_returnsEmptyPage();
+    void list_withEmptyEmailFilter_listsEveryone_data();
+    void list_withEmptyEmailFilter_listsEveryone();
+    void list_byEmail_readsPlusInTheQueryAsASpace_data();
+    void list_byEmail_readsPlusInTheQueryAsASpace();
 
     // update
     void update_fullRecord_returns200WithTheEdits();
@@ -105,10 +185,14 @@ private slots:
     void update_toAnotherCandidatesEmail_returns409WithTheirId();
     void update_ownEmailInOtherCase_returns200();
     void update_withFrozenClock_movesUpdatedAtOnly();
+    void update_withNullCharacter_returns400AndKeepsTheRecord();
+    void update_moveToClosedJob_returns400JobClosed();
+    void update_keepingAJobThatHasClosedSince_returns200();
 
     // restart
     void restart_keepsCandidatesResumesAndJobs();
     void restart_keepsIdempotencyKeysAndNeverReusesIds();
+    void restart_removesOrphanResumeFilesAndKeepsReferencedOnes();
 
 private:
     HttpResponse create(const QJsonObject &body, const HeaderList &headers = {});
@@ -288,6 +372,14 @@ void TestSandboxCandidates::create_validEdgeValues_returns201_data()
                       + QStringLiteral("  "));
     QTest::newRow("name in many scripts")
         << QStringLiteral("name") << QJsonValue(QStringLiteral("Zoë Łukasiewicz-李小龍 Ωμέγα"));
+    // Lengths count characters (code points), as DRF does, not UTF-16 units.
+    QTest::newRow("name of 150 emoji (300 UTF-16 units)")
+        << QStringLiteral("name") << QJsonValue(emoji(150));
+    QTest::newRow("name of 200 emoji") << QStringLiteral("name") << QJsonValue(emoji(200));
+    QTest::newRow("source of 100 emoji") << QStringLiteral("source") << QJsonValue(emoji(100));
+    QTest::newRow("custom_fields value of 2000 emoji")
+        << QStringLiteral("custom_fields")
+        << QJsonValue(QJsonObject { { QStringLiteral("notes"), emoji(2000) } });
     QTest::newRow("phone with punctuation")
         << QStringLiteral("phone") << QJsonValue(QStringLiteral("+1 (555) 010-0199"));
     QTest::newRow("phone with dots")
@@ -327,8 +419,8 @@ void TestSandboxCandidates::create_validEdgeValues_returns201()
     QVERIFY2(response.status == 201, response.body.left(2000).constData());
     const QString problem = candidateShapeProblem(response.json());
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
-    if (value.isString() && field != QLatin1String("name"))
-        QCOMPARE(response.json().value(field).toString(), value.toString());
+    if (value.isString())
+        QCOMPARE(response.json().value(field).toString(), value.toString().trimmed());
     if (value.isObject())
         QCOMPARE(compact(response.json().value(field)), compact(value));
 }
@@ -365,6 +457,9 @@ void TestSandboxCandidates::create_invalidField_returns400WithMessage_data()
     QTest::newRow("name null") << name << null << name << notNull;
     QTest::newRow("name of 201 characters")
         << name << QJsonValue(repeated(QLatin1Char('n'), 201)) << name
+        << QStringLiteral("Ensure this field has no more than 200 characters.");
+    QTest::newRow("name of 201 emoji")
+        << name << QJsonValue(emoji(201)) << name
         << QStringLiteral("Ensure this field has no more than 200 characters.");
 
     QTest::newRow("email missing") << email << absent << email << required;
@@ -447,6 +542,8 @@ void TestSandboxCandidates::create_invalidField_returns400WithMessage_data()
     QTest::newRow("department of 101 characters")
         << QStringLiteral("department") << QJsonValue(repeated(QLatin1Char('d'), 101))
         << QStringLiteral("department") << over100;
+    QTest::newRow("source of 101 emoji") << QStringLiteral("source") << QJsonValue(emoji(101))
+                                         << QStringLiteral("source") << over100;
 
     QTest::newRow("custom_fields a string")
         << custom << QJsonValue(QStringLiteral("notes")) << custom << QString();
@@ -470,6 +567,9 @@ void TestSandboxCandidates::create_invalidField_returns400WithMessage_data()
         << custom
         << QJsonValue(QJsonObject { { QStringLiteral("notes"), repeated(QLatin1Char('v'), 2001) } })
         << custom << QString();
+    QTest::newRow("custom_fields value of 2001 emoji")
+        << custom << QJsonValue(QJsonObject { { QStringLiteral("notes"), emoji(2001) } }) << custom
+        << QString();
     QTest::newRow("custom_fields value a number")
         << custom << QJsonValue(QJsonObject { { QStringLiteral("age"), 42 } }) << custom
         << QString();
@@ -519,6 +619,163 @@ void TestSandboxCandidates::create_invalidField_returns400WithMessage()
         QCOMPARE(lookup.status, 200);
         QCOMPARE(lookup.json().value(QLatin1String("count")).toInteger(), 0);
     }
+}
+
+void TestSandboxCandidates::create_forbiddenCharacter_returns400WithMessage_data()
+{
+    // DRF's CharField refuses NUL (ProhibitNullCharactersValidator) and lone
+    // surrogates (ProhibitSurrogateCharactersValidator). JSON can carry both as
+    // escapes, so the body is written by hand.
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QByteArray>("rawValue"); // the member's JSON text, as sent
+    QTest::addColumn<QString>("message"); // for custom_fields: part of the message
+
+    const QString nul = QStringLiteral("Null characters are not allowed.");
+    const QString surrogate = QStringLiteral("Surrogate characters are not allowed: U+%1.");
+    const QString name = QStringLiteral("name");
+    const QString custom = QStringLiteral("custom_fields");
+
+    QTest::newRow("name with a lone high surrogate")
+        << name << QByteArray(R"("A\ud800B")") << surrogate.arg(QLatin1String("D800"));
+    QTest::newRow("name with a lone low surrogate")
+        << name << QByteArray(R"("A\udc00B")") << surrogate.arg(QLatin1String("DC00"));
+    QTest::newRow("name ending in a high surrogate")
+        << name << QByteArray(R"("Ada\ud83d")") << surrogate.arg(QLatin1String("D83D"));
+    QTest::newRow("name with a pair in the wrong order")
+        << name << QByteArray(R"("\ude00\ud83d")") << surrogate.arg(QLatin1String("DE00"));
+    QTest::newRow("name with a NUL") << name << QByteArray(R"("A\u0000B")") << nul;
+    QTest::newRow("name of a NUL only") << name << QByteArray(R"("\u0000")") << nul;
+    QTest::newRow("email with a NUL")
+        << QStringLiteral("email") << QByteArray(R"("ada\u0000@example.com")") << nul;
+    QTest::newRow("phone with a NUL")
+        << QStringLiteral("phone") << QByteArray(R"("+44 20 7946\u00000958")") << nul;
+    QTest::newRow("resume_url with a NUL")
+        << QStringLiteral("resume_url") << QByteArray(R"("https://example.com/\u0000cv.pdf")")
+        << nul;
+    QTest::newRow("source with a trailing NUL")
+        << QStringLiteral("source") << QByteArray(R"("LinkedIn\u0000")") << nul;
+    QTest::newRow("industry with a lone surrogate")
+        << QStringLiteral("industry") << QByteArray(R"("Soft\udfffware")")
+        << surrogate.arg(QLatin1String("DFFF"));
+    QTest::newRow("department of a lone surrogate only")
+        << QStringLiteral("department") << QByteArray(R"("\ud800")")
+        << surrogate.arg(QLatin1String("D800"));
+    QTest::newRow("custom_fields value with a lone surrogate")
+        << custom << QByteArray(R"({"notes": "A\ud800B"})") << surrogate.arg(QLatin1String("D800"));
+    QTest::newRow("custom_fields value with a NUL")
+        << custom << QByteArray(R"({"notes": "A\u0000B"})") << nul;
+}
+
+void TestSandboxCandidates::create_forbiddenCharacter_returns400WithMessage()
+{
+    QFETCH(QString, field);
+    QFETCH(QByteArray, rawValue);
+    QFETCH(QString, message);
+
+    const QString email = uniqueEmail(QStringLiteral("forbidden"));
+    const QByteArray body = withRawMember(candidateBody(email), field, rawValue);
+    const HttpResponse response = m_client->send(
+        "POST", m_sandbox.url(QStringLiteral("candidates/")), body, "application/json");
+    QVERIFY2(response.status == 400,
+             qPrintable(QString::number(response.status) + QLatin1Char(' ')
+                        + QString::fromUtf8(response.body.left(500))));
+    const QJsonObject errors = response.json();
+    QCOMPARE(errors.keys(), QStringList { field });
+    const QStringList messages = fieldMessages(errors, field);
+    const bool found = field == QLatin1String("custom_fields")
+        ? std::any_of(messages.cbegin(), messages.cend(),
+                      [&](const QString &m) { return m.contains(message); })
+        : messages.contains(message);
+    QVERIFY2(found, response.body.constData());
+
+    if (field != QLatin1String("email")) {
+        const HttpResponse lookup = m_client->get(
+            m_sandbox.url(QStringLiteral("candidates/?email=") + queryValue(email)));
+        QCOMPARE(lookup.json().value(QLatin1String("count")).toInteger(), 0);
+    }
+}
+
+void TestSandboxCandidates::create_escapedSurrogatePair_countsAsOneCharacter()
+{
+    // A pair written as escapes is one character, and fine.
+    const QUrl url = m_sandbox.url(QStringLiteral("candidates/"));
+    HttpResponse response
+        = m_client->send("POST", url,
+                         withRawMember(candidateBody(uniqueEmail(QStringLiteral("pair"))),
+                                       QStringLiteral("name"), R"("Ada \ud83d\ude00")"),
+                         "application/json");
+    QVERIFY2(response.status == 201, response.body.constData());
+    QCOMPARE(response.json().value(QLatin1String("name")).toString(),
+             QStringLiteral("Ada ") + emoji(1));
+
+    const QByteArray pairs = '"' + QByteArray(R"(\ud83d\ude00)").repeated(200) + '"';
+    response = m_client->send("POST", url,
+                              withRawMember(candidateBody(uniqueEmail(QStringLiteral("pair"))),
+                                            QStringLiteral("name"), pairs),
+                              "application/json");
+    QVERIFY2(response.status == 201, response.body.left(500).constData());
+    QCOMPARE(response.json().value(QLatin1String("name")).toString(), emoji(200));
+}
+
+void TestSandboxCandidates::create_emptyBody_returns400RequiredFields_data()
+{
+    // DRF reads an empty body (Content-Length 0) as empty data, whatever its
+    // media type: the answer is the field errors, not a parse error.
+    QTest::addColumn<QByteArray>("verb");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::newRow("POST, JSON") << QByteArray("POST") << QByteArray("application/json");
+    QTest::newRow("POST, JSON with a charset")
+        << QByteArray("POST") << QByteArray("application/json; charset=utf-8");
+    QTest::newRow("POST, multipart")
+        << QByteArray("POST") << QByteArray("multipart/form-data; boundary=xYzZY");
+    QTest::newRow("PUT, JSON") << QByteArray("PUT") << QByteArray("application/json");
+}
+
+void TestSandboxCandidates::create_emptyBody_returns400RequiredFields()
+{
+    QFETCH(QByteArray, verb);
+    QFETCH(QByteArray, contentType);
+    QString path = QStringLiteral("candidates/");
+    HttpResponse created;
+    if (verb == "PUT") {
+        created = create(candidateBody(uniqueEmail(QStringLiteral("emptyput"))));
+        QCOMPARE(created.status, 201);
+        path = candidatePath(idOf(created));
+    }
+    const HttpResponse response
+        = m_client->send(verb, m_sandbox.url(path), QByteArray(), contentType);
+    QVERIFY2(response.status == 400,
+             qPrintable(QString::number(response.status) + QLatin1Char(' ')
+                        + QString::fromUtf8(response.body.left(500))));
+    const QJsonObject errors = response.json();
+    QVERIFY2(!errors.contains(QLatin1String("detail")), response.body.constData());
+    for (const char *field : { "name", "email", "phone" })
+        QCOMPARE(fieldMessages(errors, QLatin1String(field)),
+                 QStringList { QStringLiteral("This field is required.") });
+    if (verb == "POST")
+        QCOMPARE(fieldMessages(errors, QStringLiteral("resume")),
+                 QStringList { QStringLiteral("Provide a resume file or a resume_url.") });
+    else
+        QCOMPARE(compact(read(idOf(created)).json()), compact(created.json()));
+}
+
+void TestSandboxCandidates::create_withForeignHostHeader_locationUsesTheSandboxOrigin()
+{
+    // Location is built from the sandbox's own origin: a Host header is the
+    // client's to choose and must not steer where the link points.
+    const QByteArray json = compact(candidateBody(uniqueEmail(QStringLiteral("host"))));
+    const QByteArray request
+        = "POST /api/v1/candidates/ HTTP/1.1\r\nHost: evil.example\r\nAuthorization: Token "
+        + m_sandbox.token() + "\r\nContent-Type: application/json\r\nContent-Length: "
+        + QByteArray::number(json.size()) + "\r\nConnection: close\r\n\r\n" + json;
+    const QByteArray response = rawExchange(m_sandbox.port(), request);
+    QCOMPARE(rawStatus(response), 201);
+    const qint64 id = QJsonDocument::fromJson(rawBody(response))
+                          .object()
+                          .value(QLatin1String("id"))
+                          .toInteger();
+    QCOMPARE(QString::fromUtf8(rawHeader(response, "Location")),
+             m_sandbox.url(candidatePath(id)).toString());
 }
 
 void TestSandboxCandidates::create_multipart_withResume_returns201WithResumeFile()
@@ -628,6 +885,12 @@ void TestSandboxCandidates::create_multipart_invalidField_returns400WithMessage_
     QTest::newRow("no file and no resume_url")
         << QByteArray("source") << QByteArray("Fair") << false << QStringLiteral("resume")
         << QStringLiteral("Provide a resume file or a resume_url.");
+    QTest::newRow("name with a NUL byte")
+        << QByteArray("name") << QByteArray("Ada\0Lovelace", 12) << true << QStringLiteral("name")
+        << QStringLiteral("Null characters are not allowed.");
+    QTest::newRow("custom_fields value with an escaped lone surrogate")
+        << QByteArray("custom_fields") << QByteArray(R"({"notes": "A\udc00"})") << true
+        << QStringLiteral("custom_fields") << QString();
 }
 
 void TestSandboxCandidates::create_multipart_invalidField_returns400WithMessage()
@@ -770,6 +1033,13 @@ void TestSandboxCandidates::create_acceptedResumeType_returns201_data()
         << QByteArray("Ada Lovelace CV") << QByteArray("application/pdf") << minimalPdf();
     QTest::newRow("PDF whose name has an unknown dot part")
         << QByteArray("A.Lovelace") << QByteArray("application/pdf") << minimalPdf();
+    const QString text = QStringLiteral("Zoë Łukasiewicz\r\nInżynier oprogramowania 😀\r\n");
+    QTest::newRow("plain text in UTF-16LE with a byte order mark")
+        << QByteArray("cv.txt") << QByteArray("text/plain; charset=utf-16")
+        << utf16WithBom(text, QStringConverter::Utf16LE);
+    QTest::newRow("plain text in UTF-16BE with a byte order mark")
+        << QByteArray("cv.txt") << QByteArray("text/plain; charset=utf-16")
+        << utf16WithBom(text, QStringConverter::Utf16BE);
 }
 
 void TestSandboxCandidates::create_acceptedResumeType_returns201()
@@ -807,6 +1077,49 @@ void TestSandboxCandidates::create_refusedResumeContent_returns400_data()
     QTest::newRow("zip that is not a document")
         << QByteArray("cv.docx") << QByteArray("application/zip")
         << zipArchive({ { QStringLiteral("notes.txt"), QByteArray("hello") } });
+
+    // An OpenDocument package is a text only when its mimetype entry says so.
+    const QByteArray odt = "application/vnd.oasis.opendocument.text";
+    QTest::newRow("ODF spreadsheet named .odt")
+        << QByteArray("cv.odt") << odt
+        << odfPackage("application/vnd.oasis.opendocument.spreadsheet");
+    QTest::newRow("ODF spreadsheet named .odt, mimetype not the first entry")
+        << QByteArray("cv.odt") << odt
+        << odfPackage("application/vnd.oasis.opendocument.spreadsheet", false);
+    QTest::newRow("ODF text template named .odt")
+        << QByteArray("cv.odt") << odt
+        << odfPackage("application/vnd.oasis.opendocument.text-template");
+
+    // Text, but under the name of a type that is no resume (text/html and
+    // application/x-shellscript are kinds of text/plain to the MIME database).
+    const QByteArray plain = "Grace Hopper\nRear Admiral, compilers\ngrace@example.com\n";
+    QTest::newRow("plain text named .html")
+        << QByteArray("x.html") << QByteArray("text/html") << plain;
+    QTest::newRow("plain text named .sh")
+        << QByteArray("x.sh") << QByteArray("text/plain") << plain;
+    QTest::newRow("shell script named .sh")
+        << QByteArray("x.sh") << QByteArray("application/x-shellscript")
+        << QByteArray("#!/bin/sh\necho 'Ada Lovelace'\n");
+
+    // A UTF-16 byte order mark promises UTF-16: what follows must decode.
+    const QByteArray le = utf16WithBom(QStringLiteral("Ada Lovelace\n"), QStringConverter::Utf16LE);
+    QTest::newRow("FF FE and one byte") << QByteArray("cv.txt") << QByteArray("text/plain")
+                                        << QByteArray("\xFF\xFE"
+                                                      "A");
+    QTest::newRow("UTF-16LE with an odd number of bytes")
+        << QByteArray("cv.txt") << QByteArray("text/plain") << (le + 'X');
+    QTest::newRow("UTF-16LE with a lone low surrogate")
+        << QByteArray("cv.txt") << QByteArray("text/plain")
+        << (le + QByteArray("\x00\xDC", 2) + le.mid(2));
+    QTest::newRow("UTF-16LE ending in a high surrogate")
+        << QByteArray("cv.txt") << QByteArray("text/plain") << (le + QByteArray("\x3D\xD8", 2));
+    QTest::newRow("UTF-16BE with a lone high surrogate")
+        << QByteArray("cv.txt") << QByteArray("text/plain")
+        << (utf16WithBom(QStringLiteral("Ada"), QStringConverter::Utf16BE)
+            + QByteArray("\xD8\x00\x00L", 4));
+    QTest::newRow("UTF-16LE of control characters")
+        << QByteArray("cv.txt") << QByteArray("text/plain")
+        << (le + QByteArray("\x01\x00\x02\x00\x1B\x00", 6));
 }
 
 void TestSandboxCandidates::create_refusedResumeContent_returns400()
@@ -842,6 +1155,33 @@ void TestSandboxCandidates::create_emptyResume_returns400Empty()
     QCOMPARE(response.status, 400);
     QCOMPARE(fieldMessages(response.json(), QStringLiteral("resume")),
              QStringList { QStringLiteral("The submitted file is empty.") });
+}
+
+void TestSandboxCandidates::create_resumeFile_isReadableByItsOwnerOnly()
+{
+#ifndef Q_OS_UNIX
+    QSKIP("POSIX permissions only");
+#else
+    // Resumes are personal data: the data folder is 0700 and each file 0600.
+    const QByteArray pdf
+        = minimalPdf("owner only " + QByteArray::number(QCoreApplication::applicationPid()));
+    const HttpResponse response
+        = createMultipart(candidateMultipart(uniqueEmail(QStringLiteral("mode")), "cv.pdf", pdf));
+    QCOMPARE(response.status, 201);
+    const QStringList stored = filesWithContent(m_sandbox.dataDir(), pdf);
+    QCOMPARE(stored.size(), 1);
+
+    const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup
+        | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::WriteOther
+        | QFileDevice::ExeOther;
+    for (const QString &path :
+         { m_sandbox.dataDir(), QFileInfo(stored.first()).absolutePath(), stored.first() })
+        QVERIFY2(!(QFileInfo(path).permissions() & others), qPrintable(modeOf(path)));
+    QVERIFY2(QFileInfo(stored.first())
+                 .permissions()
+                 .testFlags(QFileDevice::ReadOwner | QFileDevice::WriteOwner),
+             qPrintable(modeOf(stored.first())));
+#endif
 }
 
 void TestSandboxCandidates::create_resumeOverDefaultLimit_returns413()
@@ -986,6 +1326,65 @@ void TestSandboxCandidates::list_byUnknownEmail_returnsEmptyPage()
     QCOMPARE(response.status, 200);
     QCOMPARE(response.json().value(QLatin1String("count")).toInteger(), 0);
     QVERIFY(response.json().value(QLatin1String("results")).toArray().isEmpty());
+}
+
+void TestSandboxCandidates::list_withEmptyEmailFilter_listsEveryone_data()
+{
+    // django-filter ignores an empty value (a form's CharField strips it first).
+    QTest::addColumn<QString>("query");
+    QTest::newRow("empty") << QStringLiteral("email=");
+    QTest::newRow("spaces") << QStringLiteral("email=%20%20");
+    QTest::newRow("plus signs (spaces)") << QStringLiteral("email=++");
+}
+
+void TestSandboxCandidates::list_withEmptyEmailFilter_listsEveryone()
+{
+    QFETCH(QString, query);
+    QCOMPARE(create(candidateBody(uniqueEmail(QStringLiteral("everyone")))).status, 201);
+    const HttpResponse all
+        = m_client->get(m_sandbox.url(QStringLiteral("candidates/?page_size=200")));
+    QCOMPARE(all.status, 200);
+    const HttpResponse filtered
+        = m_client->get(m_sandbox.url(QStringLiteral("candidates/?page_size=200&") + query));
+    QCOMPARE(filtered.status, 200);
+    const qint64 count = all.json().value(QLatin1String("count")).toInteger();
+    QVERIFY(count > 0);
+    QCOMPARE(filtered.json().value(QLatin1String("count")).toInteger(), count);
+    QCOMPARE(compact(filtered.json().value(QLatin1String("results"))),
+             compact(all.json().value(QLatin1String("results"))));
+}
+
+void TestSandboxCandidates::list_byEmail_readsPlusInTheQueryAsASpace_data()
+{
+    // Django reads the query string as a form: "+" is a space, "%2B" a plus.
+    QTest::addColumn<QString>("email"); // as it goes into the query string
+    QTest::addColumn<bool>("found");
+    QTest::newRow("plus and at sign percent-encoded")
+        << QStringLiteral("a%2Bb%40example.com") << true;
+    QTest::newRow("plus percent-encoded, at sign as is")
+        << QStringLiteral("a%2Bb@example.com") << true;
+    QTest::newRow("upper case") << QStringLiteral("A%2BB%40EXAMPLE.COM") << true;
+    QTest::newRow("a literal plus reads as a space") << QStringLiteral("a+b@example.com") << false;
+    QTest::newRow("a literal plus, at sign encoded")
+        << QStringLiteral("a+b%40example.com") << false;
+}
+
+void TestSandboxCandidates::list_byEmail_readsPlusInTheQueryAsASpace()
+{
+    QFETCH(QString, email);
+    QFETCH(bool, found);
+    const HttpResponse created = create(candidateBody(QStringLiteral("a+b@example.com")));
+    QVERIFY2(created.status == 201 || created.status == 409, created.body.constData());
+    const qint64 id = idOf(created);
+
+    const HttpResponse response
+        = m_client->get(m_sandbox.url(QStringLiteral("candidates/?email=") + email));
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.json().value(QLatin1String("count")).toInteger(), found ? 1 : 0);
+    const QJsonArray results = response.json().value(QLatin1String("results")).toArray();
+    QCOMPARE(results.size(), found ? 1 : 0);
+    if (found)
+        QCOMPARE(results.first().toObject().value(QLatin1String("id")).toInteger(), id);
 }
 
 // --- update -------------------------------------------------------------------
@@ -1204,6 +1603,116 @@ void TestSandboxCandidates::update_withFrozenClock_movesUpdatedAtOnly()
     QCOMPARE(parseUtc(updatedAt), options.fixedNow.addSecs(3600));
 }
 
+void TestSandboxCandidates::update_withNullCharacter_returns400AndKeepsTheRecord()
+{
+    const QJsonObject body = candidateBody(uniqueEmail(QStringLiteral("updnul")));
+    const HttpResponse created = create(body);
+    QCOMPARE(created.status, 201);
+    const HttpResponse response = m_client->send(
+        "PUT", m_sandbox.url(candidatePath(idOf(created))),
+        withRawMember(body, QStringLiteral("name"), R"("Ada\u0000King")"), "application/json");
+    QCOMPARE(response.status, 400);
+    QCOMPARE(fieldMessages(response.json(), QStringLiteral("name")),
+             QStringList { QStringLiteral("Null characters are not allowed.") });
+    QCOMPARE(compact(read(idOf(created)).json()), compact(created.json()));
+}
+
+void TestSandboxCandidates::update_moveToClosedJob_returns400JobClosed()
+{
+    QJsonObject body = candidateBody(uniqueEmail(QStringLiteral("toclosed")));
+    body.insert(QStringLiteral("job_id"), openJobId);
+    const HttpResponse onJob = create(body);
+    QCOMPARE(onJob.status, 201);
+    const HttpResponse inPool = create(candidateBody(uniqueEmail(QStringLiteral("toclosed"))));
+    QCOMPARE(inPool.status, 201);
+
+    for (const HttpResponse *created : { &onJob, &inPool }) {
+        QJsonObject edit = candidateBody(created->json().value(QLatin1String("email")).toString());
+        edit.insert(QStringLiteral("job_id"), closedJobId);
+        const HttpResponse response
+            = m_client->putJson(m_sandbox.url(candidatePath(idOf(*created))), edit);
+        QCOMPARE(response.status, 400);
+        QCOMPARE(fieldMessages(response.json(), QStringLiteral("job_id")),
+                 QStringList { QStringLiteral("This job is closed.") });
+        QCOMPARE(compact(read(idOf(*created)).json()), compact(created->json()));
+    }
+}
+
+void TestSandboxCandidates::update_keepingAJobThatHasClosedSince_returns200()
+{
+    // The API can neither close a job nor map a candidate to a closed one. So,
+    // with the sandbox stopped, its own store puts a candidate on closed job 2:
+    // the state a candidate is in when its job closed after it was mapped.
+    QTemporaryDir dataDir;
+    QVERIFY(dataDir.isValid());
+    SandboxFixture sandbox;
+    cdesk::sandbox::Options options;
+    options.seedJobsFile = m_seedFile;
+    options.dataDir = dataDir.path();
+    QVERIFY2(sandbox.start(options), qPrintable(sandbox.errorString())); // schema and jobs
+    sandbox.stop();
+
+    const QString email = uniqueEmail(QStringLiteral("closedsince"));
+    qint64 id = 0;
+    {
+        cdesk::sandbox::SandboxStore store(dataDir.path());
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        cdesk::sandbox::CandidateRecord record;
+        record.name = QStringLiteral("Ada Lovelace");
+        record.email = email;
+        record.phone = QStringLiteral("+44 20 7946 0958");
+        record.resumeUrl = QStringLiteral("https://example.com/cv/ada.pdf");
+        record.jobId = closedJobId;
+        record.source = QStringLiteral("API");
+        record.createdAt = record.updatedAt = parseUtc(QStringLiteral("2026-11-01T09:00:00Z"));
+        QVERIFY2(store.insertCandidate(&record, &error), qPrintable(error));
+        id = record.id;
+    }
+
+    QVERIFY2(sandbox.start(options), qPrintable(sandbox.errorString()));
+    HttpClient client(sandbox.token());
+    const HttpResponse before = client.get(sandbox.url(candidatePath(id)));
+    QCOMPARE(before.status, 200);
+    QCOMPARE(before.json().value(QLatin1String("job_id")).toInteger(), closedJobId);
+
+    // Editing other fields while keeping the job is fine.
+    QJsonObject edit = candidateBody(email);
+    edit.insert(QStringLiteral("name"), QStringLiteral("Ada King"));
+    edit.insert(QStringLiteral("job_id"), closedJobId);
+    HttpResponse response = client.putJson(sandbox.url(candidatePath(id)), edit);
+    QVERIFY2(response.status == 200, response.body.constData());
+    QCOMPARE(response.json().value(QLatin1String("name")).toString(), QStringLiteral("Ada King"));
+    QCOMPARE(response.json().value(QLatin1String("job_id")).toInteger(), closedJobId);
+    QCOMPARE(response.json()
+                 .value(QLatin1String("job"))
+                 .toObject()
+                 .value(QLatin1String("title"))
+                 .toString(),
+             QStringLiteral("Office Manager"));
+
+    // The job as a string, as multipart sends it, is the same job.
+    MultipartBuilder builder;
+    builder.field("name", QByteArray("Ada King"))
+        .field("email", email.toUtf8())
+        .field("phone", QByteArray("+44 20 7946 0958"))
+        .field("job_id", QByteArray::number(closedJobId));
+    response
+        = client.send("PUT", sandbox.url(candidatePath(id)), builder.body(), builder.contentType());
+    QVERIFY2(response.status == 200, response.body.constData());
+    QCOMPARE(response.json().value(QLatin1String("job_id")).toInteger(), closedJobId);
+
+    // Leaving it is fine too; coming back to it is a move to a closed job.
+    edit.insert(QStringLiteral("job_id"), openJobId);
+    response = client.putJson(sandbox.url(candidatePath(id)), edit);
+    QCOMPARE(response.status, 200);
+    edit.insert(QStringLiteral("job_id"), closedJobId);
+    response = client.putJson(sandbox.url(candidatePath(id)), edit);
+    QCOMPARE(response.status, 400);
+    QCOMPARE(fieldMessages(response.json(), QStringLiteral("job_id")),
+             QStringList { QStringLiteral("This job is closed.") });
+}
+
 // --- restart ------------------------------------------------------------------
 
 void TestSandboxCandidates::restart_keepsCandidatesResumesAndJobs()
@@ -1285,6 +1794,55 @@ void TestSandboxCandidates::restart_keepsIdempotencyKeysAndNeverReusesIds()
                           candidateBody(uniqueEmail(QStringLiteral("restartkey"))));
     QCOMPARE(next.status, 201);
     QVERIFY(idOf(next) > idOf(created));
+}
+
+void TestSandboxCandidates::restart_removesOrphanResumeFilesAndKeepsReferencedOnes()
+{
+    QTemporaryDir dataDir;
+    QVERIFY(dataDir.isValid());
+    SandboxFixture sandbox;
+    cdesk::sandbox::Options options;
+    options.seedJobsFile = m_seedFile;
+    options.dataDir = dataDir.path();
+    QVERIFY2(sandbox.start(options), qPrintable(sandbox.errorString()));
+
+    const QByteArray pdf = minimalPdf("referenced, kept");
+    HttpResponse created;
+    {
+        HttpClient client(sandbox.token());
+        const MultipartBuilder builder
+            = candidateMultipart(uniqueEmail(QStringLiteral("orphan")), "cv.pdf", pdf);
+        created = client.send("POST", sandbox.url(QStringLiteral("candidates/")), builder.body(),
+                              builder.contentType());
+        QCOMPARE(created.status, 201);
+    }
+    sandbox.stop();
+
+    // What a crash between writing a resume and committing its row leaves behind.
+    const QString resumes = QDir(dataDir.path()).filePath(QStringLiteral("resumes"));
+    QCOMPARE(filesWithContent(resumes, pdf).size(), 1);
+    const QStringList orphans = {
+        writeFile(resumes, QStringLiteral("orphan.bin"), "left behind by a crash"),
+        writeFile(resumes, QStringLiteral("0f8fad5b-d9cb-469f-a165-70867728950e.bin"),
+                  minimalPdf("never committed")),
+    };
+    for (const QString &orphan : orphans)
+        QVERIFY(!orphan.isEmpty());
+    // Only resumes/ is the sandbox's to tidy.
+    const QString elsewhere = writeFile(dataDir.path(), QStringLiteral("notes.txt"), "mine");
+    QVERIFY(!elsewhere.isEmpty());
+
+    QVERIFY2(sandbox.start(options), qPrintable(sandbox.errorString()));
+    for (const QString &orphan : orphans)
+        QVERIFY2(!QFileInfo::exists(orphan), qPrintable(orphan));
+    QVERIFY(QFileInfo::exists(elsewhere));
+    QCOMPARE(filesWithContent(resumes, pdf).size(), 1);
+    QCOMPARE(filesUnder(resumes).size(), 1);
+
+    HttpClient client(sandbox.token());
+    const HttpResponse read = client.get(sandbox.url(candidatePath(idOf(created))));
+    QCOMPARE(read.status, 200);
+    QCOMPARE(compact(read.json()), compact(created.json()));
 }
 
 QTEST_GUILESS_MAIN(TestSandboxCandidates)

@@ -1,13 +1,17 @@
 // The sandbox's fault knobs, each set at run time both through the admin
 // endpoint (PUT <origin>/_sandbox/faults) and through SandboxServer::setFaults:
-// 500s, 429 with Retry-After, a connection dropped after the commit, a 307 to
-// another origin, latency. Faults apply to API paths only, after authentication.
+// 500s, 429 with Retry-After (on a clock that a frozen test clock cannot stall),
+// a connection dropped after the commit, a 307 to another origin, latency.
+// Faults apply to API paths only, after authentication. Also the deployment
+// shapes the contract says a client must survive: lists as cursor pages or
+// plain arrays, 403 for a bad token, HTML for a body too large.
 
 #include "SandboxFixture.h"
 #include "TestData.h"
 
 #include <QJsonArray>
 #include <QTest>
+#include <QUrlQuery>
 
 using namespace cdesk::test;
 using cdesk::sandbox::Faults;
@@ -32,6 +36,12 @@ Faults merged(Faults faults, const QJsonObject &knobs)
         faults.dropAfterCommitNext = knobs.value(QLatin1String("drop_after_commit_next")).toInt();
     if (knobs.contains(QLatin1String("redirect_to")))
         faults.redirectTo = QUrl(knobs.value(QLatin1String("redirect_to")).toString());
+    if (knobs.contains(QLatin1String("list_shape")))
+        faults.listShape = knobs.value(QLatin1String("list_shape")).toString();
+    if (knobs.contains(QLatin1String("auth_failure_status")))
+        faults.authFailureStatus = knobs.value(QLatin1String("auth_failure_status")).toInt();
+    if (knobs.contains(QLatin1String("too_large_style")))
+        faults.tooLargeStyle = knobs.value(QLatin1String("too_large_style")).toString();
     return faults;
 }
 
@@ -43,7 +53,18 @@ const QStringList knobNames = {
     QStringLiteral("drop_after_commit_rate"),
     QStringLiteral("drop_after_commit_next"),
     QStringLiteral("redirect_to"),
+    QStringLiteral("list_shape"),
+    QStringLiteral("auth_failure_status"),
+    QStringLiteral("too_large_style"),
 };
+
+QList<qint64> idsOf(const QJsonArray &results)
+{
+    QList<qint64> ids;
+    for (const QJsonValue &value : results)
+        ids.append(value.toObject().value(QLatin1String("id")).toInteger());
+    return ids;
+}
 
 } // namespace
 
@@ -62,6 +83,8 @@ private slots:
     void setFaults_isVisibleThroughAdmin();
     void admin_withoutAdminToken_isRefused_data();
     void admin_withoutAdminToken_isRefused();
+    void admin_putInvalidShapeKnob_returns400AndChangesNothing_data();
+    void admin_putInvalidShapeKnob_returns400AndChangesNothing();
 
     void errorNext_answers500ThenRecovers_data();
     void errorNext_answers500ThenRecovers();
@@ -71,6 +94,8 @@ private slots:
     void errorRate_one_answers500UntilTurnedOff();
     void throttle_answers429WithRetryAfter_data();
     void throttle_answers429WithRetryAfter();
+    void throttle_withFrozenClock_keepsCountingInRealTime();
+    void throttle_afterFrozenClockMovesBack_retryAfterStaysWithinASecond();
     void dropAfterCommitNext_closesWithoutAnswerButCommitsCreate_data();
     void dropAfterCommitNext_closesWithoutAnswerButCommitsCreate();
     void dropAfterCommitNext_onUpdate_commitsTheUpdate_data();
@@ -82,6 +107,17 @@ private slots:
     void latency_answerStillArrives_data();
     void latency_answerStillArrives();
     void clock_now_freezesTimestampsUntilReleased();
+
+    void listShape_cursor_hasNoCountAndNextVisitsEveryJobOnce_data();
+    void listShape_cursor_hasNoCountAndNextVisitsEveryJobOnce();
+    void listShape_array_answersAPlainArrayOfEveryItem_data();
+    void listShape_array_answersAPlainArrayOfEveryItem();
+    void listShape_array_ignoresPageParameters();
+    void authFailureStatus403_answers403WithoutChallenge_data();
+    void authFailureStatus403_answers403WithoutChallenge();
+    void tooLargeStyle_answersAsTheDeploymentWould_data();
+    void tooLargeStyle_answersAsTheDeploymentWould();
+    void tooLargeStyleNginx_appliesToABodyRefusedByItsLength();
 
 private:
     void addVia();
@@ -177,6 +213,9 @@ void TestSandboxFaults::admin_get_returnsEveryKnobOffByDefault()
     QCOMPARE(knobs.value(QLatin1String("drop_after_commit_rate")).toDouble(-1), 0.0);
     QCOMPARE(knobs.value(QLatin1String("drop_after_commit_next")).toInt(-1), 0);
     QCOMPARE(knobs.value(QLatin1String("redirect_to")).toString(QStringLiteral("?")), QString());
+    QCOMPARE(knobs.value(QLatin1String("list_shape")).toString(), QStringLiteral("page"));
+    QCOMPARE(knobs.value(QLatin1String("auth_failure_status")).toInt(-1), 401);
+    QCOMPARE(knobs.value(QLatin1String("too_large_style")).toString(), QStringLiteral("json"));
 }
 
 void TestSandboxFaults::admin_put_mergesKnobsAndAnswersThem()
@@ -285,6 +324,38 @@ void TestSandboxFaults::admin_withoutAdminToken_isRefused()
                  .startsWith(QLatin1String("2030-")));
 }
 
+void TestSandboxFaults::admin_putInvalidShapeKnob_returns400AndChangesNothing_data()
+{
+    QTest::addColumn<QJsonObject>("knobs");
+    const auto knob = [](const char *name, const QJsonValue &value) {
+        return QJsonObject { { QLatin1String(name), value } };
+    };
+    QTest::newRow("list_shape unknown") << knob("list_shape", QStringLiteral("pages"));
+    QTest::newRow("list_shape in capitals") << knob("list_shape", QStringLiteral("CURSOR"));
+    QTest::newRow("list_shape a number") << knob("list_shape", 1);
+    QTest::newRow("list_shape null") << knob("list_shape", QJsonValue::Null);
+    QTest::newRow("auth_failure_status 500") << knob("auth_failure_status", 500);
+    QTest::newRow("auth_failure_status 0") << knob("auth_failure_status", 0);
+    QTest::newRow("too_large_style unknown") << knob("too_large_style", QStringLiteral("apache"));
+    QTest::newRow("a good knob beside a bad one")
+        << QJsonObject { { QStringLiteral("latency_ms"), 7 },
+                         { QStringLiteral("list_shape"), QStringLiteral("pages") } };
+}
+
+void TestSandboxFaults::admin_putInvalidShapeKnob_returns400AndChangesNothing()
+{
+    QFETCH(QJsonObject, knobs);
+    const HttpResponse before = m_admin->get(m_sandbox.adminUrl());
+    QCOMPARE(before.status, 200);
+    const HttpResponse response = m_admin->putJson(m_sandbox.adminUrl(), knobs);
+    QCOMPARE(response.status, 400);
+    QVERIFY2(response.isJson() && !response.detail().isEmpty(), response.body.constData());
+    QCOMPARE(compact(m_admin->get(m_sandbox.adminUrl()).json()), compact(before.json()));
+    const HttpResponse jobs = m_client->get(m_sandbox.url(QStringLiteral("jobs/")));
+    QCOMPARE(jobs.status, 200);
+    QVERIFY(jobs.json().contains(QLatin1String("count")));
+}
+
 // --- the knobs ----------------------------------------------------------------
 
 void TestSandboxFaults::errorNext_answers500ThenRecovers_data()
@@ -387,6 +458,76 @@ void TestSandboxFaults::throttle_answers429WithRetryAfter()
     applyFaults(QJsonObject { { QStringLiteral("throttle_per_second"), 0 } });
     for (int i = 0; i < 5; ++i)
         QCOMPARE(m_client->get(m_sandbox.url(QStringLiteral("jobs/"))).status, 200);
+}
+
+void TestSandboxFaults::throttle_withFrozenClock_keepsCountingInRealTime()
+{
+    // The throttle counts on a monotonic clock: a frozen test clock, under which
+    // every request seems to come in the same instant, must not fill the window
+    // for good, and moving the frozen clock back must not either. latency_ms
+    // spaces the requests (each answer comes at least 125 ms after its request
+    // is counted), so at most 8 of them fall in any second, under the limit of
+    // 10, on any machine: none is throttled. Had the frozen clock been the one
+    // counted, the 11th would have been. A sandbox of its own, so no request of
+    // another test is in the window.
+    SandboxFixture sandbox;
+    QVERIFY2(sandbox.start(), qPrintable(sandbox.errorString()));
+    HttpClient client(sandbox.token());
+    HttpClient admin(sandbox.adminToken());
+    const HttpResponse knobs
+        = admin.putJson(sandbox.adminUrl(),
+                        QJsonObject { { QStringLiteral("throttle_per_second"), 10 },
+                                      { QStringLiteral("latency_ms"), 125 } });
+    QCOMPARE(knobs.status, 200);
+    for (const char *now : { "2026-11-29T12:00:00Z", "2025-11-29T12:00:00Z" }) {
+        const HttpResponse frozen = admin.putJson(
+            sandbox.clockUrl(), QJsonObject { { QStringLiteral("now"), QLatin1String(now) } });
+        QCOMPARE(frozen.status, 200);
+        for (int i = 0; i < 12; ++i) {
+            const HttpResponse response = client.get(sandbox.url(QStringLiteral("jobs/")));
+            QVERIFY2(response.status == 200,
+                     qPrintable(QStringLiteral("clock frozen at %1, request %2: %3 %4")
+                                    .arg(QLatin1String(now))
+                                    .arg(i + 1)
+                                    .arg(response.status)
+                                    .arg(QString::fromUtf8(response.body))));
+        }
+    }
+}
+
+void TestSandboxFaults::throttle_afterFrozenClockMovesBack_retryAfterStaysWithinASecond()
+{
+    // With one request a second allowed, a 429's wait is never more than a
+    // second, even when the frozen clock moved back a year since the request
+    // that fills the window. A sandbox of its own, so that request is the first.
+    SandboxFixture sandbox;
+    QVERIFY2(sandbox.start(), qPrintable(sandbox.errorString()));
+    HttpClient client(sandbox.token());
+    HttpClient admin(sandbox.adminToken());
+    const auto freeze = [&](const QString &now) {
+        return admin.putJson(sandbox.clockUrl(), QJsonObject { { QStringLiteral("now"), now } })
+            .status;
+    };
+    QCOMPARE(freeze(QStringLiteral("2026-11-29T12:00:00Z")), 200);
+    QCOMPARE(admin
+                 .putJson(sandbox.adminUrl(),
+                          QJsonObject { { QStringLiteral("throttle_per_second"), 1 } })
+                 .status,
+             200);
+    QCOMPARE(client.get(sandbox.url(QStringLiteral("jobs/"))).status, 200);
+    QCOMPARE(freeze(QStringLiteral("2025-11-29T12:00:00Z")), 200);
+
+    HttpResponse throttled;
+    for (int i = 0; i < 50 && throttled.status != 429; ++i) {
+        const HttpResponse response = client.get(sandbox.url(QStringLiteral("jobs/")));
+        QVERIFY2(response.status == 200 || response.status == 429, response.body.constData());
+        if (response.status == 429)
+            throttled = response;
+    }
+    QCOMPARE(throttled.status, 429);
+    QCOMPARE(throttled.header("Retry-After"), QByteArrayLiteral("1"));
+    QCOMPARE(throttled.detail(),
+             QStringLiteral("Request was throttled. Expected available in 1 second."));
 }
 
 void TestSandboxFaults::dropAfterCommitNext_closesWithoutAnswerButCommitsCreate_data()
@@ -570,6 +711,213 @@ void TestSandboxFaults::clock_now_freezesTimestampsUntilReleased()
     QCOMPARE(response.status, 201);
     QVERIFY(parseUtc(response.json().value(QLatin1String("created_at")).toString()).date().year()
             < 2030);
+}
+
+// --- deployment shapes ----------------------------------------------------------
+
+void TestSandboxFaults::listShape_cursor_hasNoCountAndNextVisitsEveryJobOnce_data()
+{
+    addVia();
+}
+
+void TestSandboxFaults::listShape_cursor_hasNoCountAndNextVisitsEveryJobOnce()
+{
+    const HttpResponse all = m_client->get(m_sandbox.url(QStringLiteral("jobs/?status=all")));
+    QCOMPARE(all.status, 200);
+    const QList<qint64> expected = idsOf(all.json().value(QLatin1String("results")).toArray());
+    QVERIFY(expected.size() > 4);
+
+    applyFaults(QJsonObject { { QStringLiteral("list_shape"), QStringLiteral("cursor") } });
+    if (QTest::currentTestFailed())
+        return;
+    QUrl url = m_sandbox.url(QStringLiteral("jobs/?status=all&page_size=3"));
+    QList<qint64> seen;
+    int pages = 0;
+    while (url.isValid()) {
+        QVERIFY2(++pages <= expected.size(), "next never becomes null");
+        const HttpResponse response = m_client->get(url);
+        QCOMPARE(response.status, 200);
+        const QJsonObject page = response.json();
+        QVERIFY2(!page.contains(QLatin1String("count")), response.body.left(300).constData());
+        QVERIFY(page.value(QLatin1String("results")).isArray());
+        seen += idsOf(page.value(QLatin1String("results")).toArray());
+        const QJsonValue next = page.value(QLatin1String("next"));
+        if (pages == 1) {
+            QVERIFY(page.value(QLatin1String("previous")).isNull());
+            const QUrl second(next.toString());
+            QCOMPARE(QUrlQuery(second).queryItemValue(QStringLiteral("cursor")),
+                     QStringLiteral("2"));
+            QCOMPARE(QUrlQuery(second).queryItemValue(QStringLiteral("status")),
+                     QStringLiteral("all"));
+            QCOMPARE(second.host(), QStringLiteral("127.0.0.1"));
+            QCOMPARE(second.port(), int(m_sandbox.port()));
+        } else {
+            QVERIFY2(page.value(QLatin1String("previous")).isString(),
+                     response.body.left(300).constData());
+        }
+        url = next.isNull() ? QUrl() : QUrl(next.toString());
+    }
+    QCOMPARE(seen, expected);
+    QCOMPARE(pages, int((expected.size() + 2) / 3));
+}
+
+void TestSandboxFaults::listShape_array_answersAPlainArrayOfEveryItem_data()
+{
+    addVia();
+}
+
+void TestSandboxFaults::listShape_array_answersAPlainArrayOfEveryItem()
+{
+    const QString email = uniqueEmail(QStringLiteral("array"));
+    const HttpResponse created
+        = m_client->postJson(m_sandbox.url(QStringLiteral("candidates/")), candidateBody(email));
+    QCOMPARE(created.status, 201);
+    const HttpResponse all = m_client->get(m_sandbox.url(QStringLiteral("jobs/?status=all")));
+    QCOMPARE(all.status, 200);
+    const QList<qint64> expected = idsOf(all.json().value(QLatin1String("results")).toArray());
+
+    applyFaults(QJsonObject { { QStringLiteral("list_shape"), QStringLiteral("array") } });
+    if (QTest::currentTestFailed())
+        return;
+    // Every job in one array, even with a page size asked for.
+    const HttpResponse jobs
+        = m_client->get(m_sandbox.url(QStringLiteral("jobs/?status=all&page_size=2")));
+    QCOMPARE(jobs.status, 200);
+    QVERIFY2(jobs.jsonDocument().isArray(), jobs.body.left(300).constData());
+    QCOMPARE(idsOf(jobs.jsonDocument().array()), expected);
+
+    const HttpResponse candidates
+        = m_client->get(m_sandbox.url(QStringLiteral("candidates/?email=") + queryValue(email)));
+    QCOMPARE(candidates.status, 200);
+    QVERIFY2(candidates.jsonDocument().isArray(), candidates.body.left(300).constData());
+    QCOMPARE(candidates.jsonDocument().array().size(), 1);
+    QCOMPARE(compact(candidates.jsonDocument().array().first()), compact(created.json()));
+}
+
+void TestSandboxFaults::listShape_array_ignoresPageParameters()
+{
+    // Without pagination DRF never reads "page": no page can be past the end.
+    const HttpResponse all = m_client->get(m_sandbox.url(QStringLiteral("jobs/")));
+    QCOMPARE(all.status, 200);
+    const QList<qint64> expected = idsOf(all.json().value(QLatin1String("results")).toArray());
+    QCOMPARE(
+        m_admin
+            ->putJson(m_sandbox.adminUrl(),
+                      QJsonObject { { QStringLiteral("list_shape"), QStringLiteral("array") } })
+            .status,
+        200);
+    for (const char *query : { "jobs/?page=2", "jobs/?page=999", "jobs/?page=abc" }) {
+        const HttpResponse response = m_client->get(m_sandbox.url(QLatin1String(query)));
+        QVERIFY2(response.status == 200,
+                 qPrintable(QLatin1String(query) + QLatin1Char(' ')
+                            + QString::fromUtf8(response.body.left(300))));
+        QCOMPARE(idsOf(response.jsonDocument().array()), expected);
+    }
+}
+
+void TestSandboxFaults::authFailureStatus403_answers403WithoutChallenge_data()
+{
+    addVia();
+}
+
+void TestSandboxFaults::authFailureStatus403_answers403WithoutChallenge()
+{
+    // DRF answers 403 (with the same detail) when its first authentication class
+    // has no challenge to offer; the contract's client reads that as a bad token.
+    applyFaults(QJsonObject { { QStringLiteral("auth_failure_status"), 403 } });
+    if (QTest::currentTestFailed())
+        return;
+    const struct
+    {
+        QByteArray token;
+        QString detail;
+    } cases[] = {
+        { "0123456789abcdef0123456789abcdef01234567", QStringLiteral("Invalid token.") },
+        { QByteArray(), QStringLiteral("Authentication credentials were not provided.") },
+        { m_sandbox.adminToken(), QStringLiteral("Invalid token.") }, // not an API token
+    };
+    for (const auto &c : cases) {
+        HttpClient client(c.token);
+        const HttpResponse jobs = client.get(m_sandbox.url(QStringLiteral("jobs/")));
+        QCOMPARE(jobs.status, 403);
+        QCOMPARE(compact(jobs.json()),
+                 compact(QJsonObject { { QStringLiteral("detail"), c.detail } }));
+        QVERIFY2(!jobs.hasHeader("WWW-Authenticate"), jobs.header("WWW-Authenticate").constData());
+
+        const HttpResponse create
+            = client.postJson(m_sandbox.url(QStringLiteral("candidates/")),
+                              candidateBody(uniqueEmail(QStringLiteral("auth403"))));
+        QCOMPARE(create.status, 403);
+        QCOMPARE(create.detail(), c.detail);
+    }
+    // A good token is untouched by the knob.
+    QCOMPARE(m_client->get(m_sandbox.url(QStringLiteral("jobs/"))).status, 200);
+}
+
+void TestSandboxFaults::tooLargeStyle_answersAsTheDeploymentWould_data()
+{
+    QTest::addColumn<QString>("style");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<bool>("html");
+    QTest::newRow("json: the contract's 413") << QStringLiteral("json") << 413 << false;
+    QTest::newRow("nginx: an HTML 413") << QStringLiteral("nginx") << 413 << true;
+    QTest::newRow("django: a bare HTML 400") << QStringLiteral("django") << 400 << true;
+}
+
+void TestSandboxFaults::tooLargeStyle_answersAsTheDeploymentWould()
+{
+    QFETCH(QString, style);
+    QFETCH(int, status);
+    QFETCH(bool, html);
+    SandboxFixture sandbox; // a smaller limit keeps the bodies small
+    cdesk::sandbox::Options options;
+    options.maxResumeBytes = 1024 * 1024;
+    QVERIFY2(sandbox.start(options), qPrintable(sandbox.errorString()));
+    HttpClient client(sandbox.token());
+    HttpClient admin(sandbox.adminToken());
+    const HttpResponse knob = admin.putJson(
+        sandbox.adminUrl(), QJsonObject { { QStringLiteral("too_large_style"), style } });
+    QCOMPARE(knob.status, 200);
+
+    const QString email = uniqueEmail(QStringLiteral("toolarge"));
+    const MultipartBuilder builder
+        = candidateMultipart(email, "cv.pdf", minimalPdf("too large", options.maxResumeBytes + 1));
+    const HttpResponse response = client.send("POST", sandbox.url(QStringLiteral("candidates/")),
+                                              builder.body(), builder.contentType());
+    QCOMPARE(response.status, status);
+    if (html) {
+        QVERIFY2(response.header("Content-Type").startsWith("text/html"),
+                 response.header("Content-Type").constData());
+        QVERIFY2(!response.isJson(), response.body.constData());
+        QVERIFY2(response.body.contains("<html"), response.body.constData());
+    } else {
+        QCOMPARE(response.detail(), QStringLiteral("Resume file too large. Maximum size is 1 MB."));
+    }
+
+    const HttpResponse lookup
+        = client.get(sandbox.url(QStringLiteral("candidates/?email=") + queryValue(email)));
+    QCOMPARE(lookup.json().value(QLatin1String("count")).toInteger(), 0);
+}
+
+void TestSandboxFaults::tooLargeStyleNginx_appliesToABodyRefusedByItsLength()
+{
+    // Behind nginx, the body that is refused by its Content-Length alone
+    // (client_max_body_size) is exactly the one nginx answers with its HTML page.
+    QCOMPARE(m_admin
+                 ->putJson(
+                     m_sandbox.adminUrl(),
+                     QJsonObject { { QStringLiteral("too_large_style"), QStringLiteral("nginx") } })
+                 .status,
+             200);
+    const QByteArray request = "POST /api/v1/candidates/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                               "Authorization: Token "
+        + m_sandbox.token()
+        + "\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+          "Content-Length: 1073741824\r\n\r\n";
+    const QByteArray response = rawExchange(m_sandbox.port(), request);
+    QCOMPARE(rawStatus(response), 413);
+    QVERIFY2(rawHeader(response, "Content-Type").startsWith("text/html"), response.constData());
+    QVERIFY2(rawBody(response).contains("<html"), response.constData());
 }
 
 QTEST_GUILESS_MAIN(TestSandboxFaults)

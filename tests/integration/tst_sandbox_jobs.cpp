@@ -1,11 +1,14 @@
 // The sandbox's GET /jobs/ against the contract: DRF page-number pagination with
-// absolute next/previous links, page_size default 50 and max 200, the status
-// filter, case-insensitive search, and 404 "Invalid page.".
+// absolute next/previous links on the sandbox's own origin, page_size default 50
+// and max 200, page=last and an empty page as DRF reads them, the status filter,
+// case-insensitive search (Unicode too, "+" read as a space), and 404
+// "Invalid page." for any page past the end, however large.
 
 #include "SandboxFixture.h"
 #include "TestData.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -78,6 +81,15 @@ private slots:
     void list_searchWithoutMatch_returnsEmptyFirstPage();
     void list_invalidPage_returns404InvalidPage_data();
     void list_invalidPage_returns404InvalidPage();
+    void list_pageLast_returnsTheLastPage_data();
+    void list_pageLast_returnsTheLastPage();
+    void list_emptyPage_returnsTheFirstPage();
+    void list_links_useTheSandboxOriginWhateverTheHostHeader_data();
+    void list_links_useTheSandboxOriginWhateverTheHostHeader();
+    void list_searchWithPlus_readsThePlusAsASpace_data();
+    void list_searchWithPlus_readsThePlusAsASpace();
+    void list_searchNonAsciiCapital_matchesCaseInsensitively_data();
+    void list_searchNonAsciiCapital_matchesCaseInsensitively();
     void list_job_hasTheContractShape();
     void list_withReadOnlyToken_returnsJobs();
     void list_defaultSeed_hasOpenAndClosedJobsAcrossDepartments();
@@ -413,6 +425,13 @@ void TestSandboxJobs::list_invalidPage_returns404InvalidPage_data()
     QTest::newRow("not a number") << QStringLiteral("page=abc");
     QTest::newRow("past the end of a search")
         << QStringLiteral("search=berlin&page=2&page_size=200");
+    // Numbers that overflow a 32-bit or 64-bit page number, or the offset made from it.
+    QTest::newRow("2^31 - 1") << QStringLiteral("page=2147483647");
+    QTest::newRow("2^31") << QStringLiteral("page=2147483648");
+    QTest::newRow("2^63 - 1") << QStringLiteral("page=9223372036854775807");
+    QTest::newRow("20 digits") << QStringLiteral("page=99999999999999999999");
+    QTest::newRow("2^31 - 1 with the largest page size")
+        << QStringLiteral("page=2147483647&page_size=200");
 }
 
 void TestSandboxJobs::list_invalidPage_returns404InvalidPage()
@@ -422,6 +441,167 @@ void TestSandboxJobs::list_invalidPage_returns404InvalidPage()
     QCOMPARE(response.status, 404);
     QVERIFY2(response.isJson(), response.body.constData());
     QCOMPARE(response.detail(), QStringLiteral("Invalid page."));
+}
+
+void TestSandboxJobs::list_pageLast_returnsTheLastPage_data()
+{
+    // DRF's PageNumberPagination: page=last names the last page.
+    QTest::addColumn<QString>("status");
+    QTest::addColumn<int>("pageSize");
+    QTest::newRow("open, default size") << QStringLiteral("open") << 50;
+    QTest::newRow("all, 7 a page") << QStringLiteral("all") << 7;
+    QTest::newRow("closed, one page of 200") << QStringLiteral("closed") << 200;
+}
+
+void TestSandboxJobs::list_pageLast_returnsTheLastPage()
+{
+    QFETCH(QString, status);
+    QFETCH(int, pageSize);
+    const QList<qint64> expected = expectedIds(status);
+    const qsizetype lastPage = (expected.size() + pageSize - 1) / pageSize;
+    const QString query = QStringLiteral("jobs/?status=%1&page_size=%2").arg(status).arg(pageSize);
+
+    const HttpResponse last = m_client->get(m_sandbox.url(query + QStringLiteral("&page=last")));
+    QCOMPARE(last.status, 200);
+    const QJsonObject page = last.json();
+    QCOMPARE(page.value(QLatin1String("count")).toInteger(), expected.size());
+    QVERIFY2(page.value(QLatin1String("next")).isNull(), last.body.left(300).constData());
+    if (lastPage > 1) {
+        QVERIFY2(page.value(QLatin1String("previous")).isString(), last.body.left(300).constData());
+        const QUrl previous(page.value(QLatin1String("previous")).toString());
+        const QString number = QUrlQuery(previous).queryItemValue(QStringLiteral("page"));
+        // DRF leaves the page out of the link to page 1.
+        QCOMPARE(number.isEmpty() ? qint64(1) : number.toLongLong(), qint64(lastPage - 1));
+    } else {
+        QVERIFY(page.value(QLatin1String("previous")).isNull());
+    }
+
+    const HttpResponse numbered
+        = m_client->get(m_sandbox.url(query + QStringLiteral("&page=%1").arg(lastPage)));
+    QCOMPARE(numbered.status, 200);
+    const QList<qint64> ids = idsOf(page.value(QLatin1String("results")).toArray());
+    QCOMPARE(ids, idsOf(numbered.json().value(QLatin1String("results")).toArray()));
+    QCOMPARE(ids, expected.mid((lastPage - 1) * pageSize));
+}
+
+void TestSandboxJobs::list_emptyPage_returnsTheFirstPage()
+{
+    // DRF: "page_number = request.query_params.get('page') or 1".
+    const HttpResponse first = m_client->get(m_sandbox.url(QStringLiteral("jobs/?status=all")));
+    QCOMPARE(first.status, 200);
+    const HttpResponse empty
+        = m_client->get(m_sandbox.url(QStringLiteral("jobs/?status=all&page=")));
+    QCOMPARE(empty.status, 200);
+    QVERIFY(empty.json().value(QLatin1String("previous")).isNull());
+    QCOMPARE(idsOf(empty.json().value(QLatin1String("results")).toArray()),
+             idsOf(first.json().value(QLatin1String("results")).toArray()));
+    const QUrl next(empty.json().value(QLatin1String("next")).toString());
+    QCOMPARE(QUrlQuery(next).queryItemValue(QStringLiteral("page")), QStringLiteral("2"));
+}
+
+void TestSandboxJobs::list_links_useTheSandboxOriginWhateverTheHostHeader_data()
+{
+    QTest::addColumn<QByteArray>("hostHeader"); // empty: no Host header at all
+    QTest::newRow("another host") << QByteArray("evil.example");
+    QTest::newRow("another host and port") << QByteArray("evil.example:8443");
+    QTest::newRow("a host with a path in it") << QByteArray("evil.example/phish?x=");
+    QTest::newRow("localhost on port 80") << QByteArray("localhost");
+}
+
+void TestSandboxJobs::list_links_useTheSandboxOriginWhateverTheHostHeader()
+{
+    QFETCH(QByteArray, hostHeader);
+    const QByteArray request
+        = "GET /api/v1/jobs/?page=2&page_size=10 HTTP/1.1\r\nHost: " + hostHeader
+        + "\r\nAuthorization: Token " + m_sandbox.token() + "\r\nConnection: close\r\n\r\n";
+    const QByteArray response = rawExchange(m_sandbox.port(), request);
+    QCOMPARE(rawStatus(response), 200);
+    const QJsonObject page = QJsonDocument::fromJson(rawBody(response)).object();
+    const QString origin
+        = QStringLiteral("http://127.0.0.1:%1/api/v1/jobs/?").arg(m_sandbox.port());
+    for (const char *link : { "next", "previous" }) {
+        const QString url = page.value(QLatin1String(link)).toString();
+        QVERIFY2(url.startsWith(origin),
+                 qPrintable(QLatin1String(link) + QLatin1String(": ") + url));
+    }
+}
+
+void TestSandboxJobs::list_searchWithPlus_readsThePlusAsASpace_data()
+{
+    // Django reads a query string as a form: "+" is a space, "%2B" a plus.
+    QTest::addColumn<QString>("search"); // as it goes into the query string
+    QTest::addColumn<QStringList>("titles");
+    QTest::newRow("plus") << QStringLiteral("Backend+Engineer")
+                          << QStringList { QStringLiteral("Backend Engineer") };
+    QTest::newRow("%20") << QStringLiteral("Backend%20Engineer")
+                         << QStringList { QStringLiteral("Backend Engineer") };
+    QTest::newRow("plus, lower case")
+        << QStringLiteral("backend+engineer") << QStringList { QStringLiteral("Backend Engineer") };
+    QTest::newRow("%2B is a literal plus") << QStringLiteral("Backend%2BEngineer") << QStringList();
+}
+
+void TestSandboxJobs::list_searchWithPlus_readsThePlusAsASpace()
+{
+    QFETCH(QString, search);
+    QFETCH(QStringList, titles);
+    SandboxFixture sandbox; // the built-in seed has one "Backend Engineer"
+    QVERIFY2(sandbox.start(), qPrintable(sandbox.errorString()));
+    HttpClient client(sandbox.token());
+    const HttpResponse response
+        = client.get(sandbox.url(QStringLiteral("jobs/?status=all&search=") + search));
+    QCOMPARE(response.status, 200);
+    QStringList found;
+    const QJsonArray results = response.json().value(QLatin1String("results")).toArray();
+    for (const QJsonValue &job : results)
+        found.append(job.toObject().value(QLatin1String("title")).toString());
+    QCOMPARE(found, titles);
+    QCOMPARE(response.json().value(QLatin1String("count")).toInteger(), titles.size());
+}
+
+void TestSandboxJobs::list_searchNonAsciiCapital_matchesCaseInsensitively_data()
+{
+    // Capitals outside ASCII in the stored text ("Édition"): SQLite's lower()
+    // folds ASCII only, so these need the folding done elsewhere.
+    QTest::addColumn<QString>("search");
+    QTest::addColumn<QList<qint64>>("ids");
+    const QList<qint64> edition { 1, 3 };
+    QTest::newRow("lower case") << QStringLiteral("édition") << edition;
+    QTest::newRow("upper case") << QStringLiteral("ÉDITION") << edition;
+    QTest::newRow("as stored") << QStringLiteral("Édition") << edition;
+    QTest::newRow("part of a word") << QStringLiteral("ÉDIT") << edition;
+    QTest::newRow("title, upper case") << QStringLiteral("RÉDACTRICE") << QList<qint64> { 1 };
+    QTest::newRow("location, lower case") << QStringLiteral("île-de-france") << QList<qint64> { 2 };
+    QTest::newRow("Greek, lower case") << QStringLiteral("αθήνα") << QList<qint64> { 3 };
+}
+
+void TestSandboxJobs::list_searchNonAsciiCapital_matchesCaseInsensitively()
+{
+    QFETCH(QString, search);
+    QFETCH(QList<qint64>, ids);
+    QTemporaryDir seedDir;
+    QVERIFY(seedDir.isValid());
+    const QString seedFile = writeSeedJobs(
+        seedDir.path(),
+        QJsonArray {
+            seedJob(1, QStringLiteral("Rédactrice technique"), QStringLiteral("Édition"),
+                    QStringLiteral("Lyon"), QStringLiteral("open")),
+            seedJob(2, QStringLiteral("Backend Engineer"), QStringLiteral("Engineering"),
+                    QStringLiteral("ÎLE-DE-FRANCE"), QStringLiteral("open")),
+            seedJob(3, QStringLiteral("Correcteur"), QStringLiteral("ÉDITION"),
+                    QStringLiteral("ΑΘΉΝΑ"), QStringLiteral("closed")),
+        });
+    QVERIFY(!seedFile.isEmpty());
+    SandboxFixture sandbox;
+    cdesk::sandbox::Options options;
+    options.seedJobsFile = seedFile;
+    QVERIFY2(sandbox.start(options), qPrintable(sandbox.errorString()));
+    HttpClient client(sandbox.token());
+
+    const HttpResponse response
+        = client.get(sandbox.url(QStringLiteral("jobs/?status=all&search=") + queryValue(search)));
+    QCOMPARE(response.status, 200);
+    QCOMPARE(sorted(idsOf(response.json().value(QLatin1String("results")).toArray())), ids);
+    QCOMPARE(response.json().value(QLatin1String("count")).toInteger(), ids.size());
 }
 
 void TestSandboxJobs::list_job_hasTheContractShape()

@@ -1,12 +1,14 @@
 // Requests no well-behaved client sends: broken multipart and JSON bodies,
-// bodies that are not objects, huge headers, garbage instead of HTTP. Each gets
-// a 400 with a JSON body where an HTTP answer is possible, and afterwards the
-// sandbox still serves.
+// bodies that are not objects, huge headers, garbage instead of HTTP, chunked
+// bodies (411), bare-LF heads pipelined with others. Each gets a 400 (or the
+// status that fits) with a JSON body where an HTTP answer is possible, and
+// afterwards the sandbox still serves.
 
 #include "SandboxFixture.h"
 #include "TestData.h"
 
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QNetworkProxy>
 #include <QTcpSocket>
 #include <QTest>
@@ -41,6 +43,10 @@ private slots:
     void request_withHugeHeaderValue_returns4xxJson();
     void rawRequest_malformed_isAnsweredWith400JsonOrClosed_data();
     void rawRequest_malformed_isAnsweredWith400JsonOrClosed();
+    void rawRequest_chunkedBody_isAnswered411Json_data();
+    void rawRequest_chunkedBody_isAnswered411Json();
+    void rawRequest_pipelined_getsOneAnswerEachInOrder_data();
+    void rawRequest_pipelined_getsOneAnswerEachInOrder();
     void client_closingMidRequest_doesNotHurtTheSandbox_data();
     void client_closingMidRequest_doesNotHurtTheSandbox();
 
@@ -168,6 +174,10 @@ void TestSandboxRobustness::create_withBrokenBody_returns400Json_data()
     QTest::newRow("JSON with NUL bytes")
         << QByteArray("application/json") << QByteArray("{\"name\"\0: 1}", 12) << jsonError;
     QTest::newRow("JSON empty body") << QByteArray("application/json") << QByteArray() << QString();
+    // Only a body of length 0 is "no data" to DRF; whitespace goes to the JSON
+    // parser, which finds no value in it.
+    QTest::newRow("JSON of whitespace only")
+        << QByteArray("application/json") << QByteArray(" \r\n\t ") << jsonError;
 }
 
 void TestSandboxRobustness::create_withBrokenBody_returns400Json()
@@ -328,6 +338,92 @@ void TestSandboxRobustness::rawRequest_malformed_isAnsweredWith400JsonOrClosed()
     qInfo("%s: answered %d", QTest::currentDataTag(), status);
     QVERIFY2(statuses.contains(status), response.left(300).constData());
     QVERIFY2(QJsonDocument::fromJson(rawBody(response)).isObject(), response.left(500).constData());
+}
+
+void TestSandboxRobustness::rawRequest_chunkedBody_isAnswered411Json_data()
+{
+    // Chunked request bodies are refused with 411 Length Required (as WSGI
+    // servers do), whatever the framing: well formed, mixed with a
+    // Content-Length (the classic smuggling pair), or on a GET.
+    QTest::addColumn<QByteArray>("head"); // request line and headers before Transfer-Encoding
+    QTest::addColumn<QByteArray>("transferEncoding");
+    QTest::addColumn<bool>("withContentLength");
+    const QByteArray post = "POST /api/v1/candidates/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            "Content-Type: application/json\r\n";
+    QTest::newRow("chunked") << post << QByteArray("chunked") << false;
+    QTest::newRow("CHUNKED in capitals") << post << QByteArray("CHUNKED") << false;
+    QTest::newRow("gzip, chunked") << post << QByteArray("gzip, chunked") << false;
+    QTest::newRow("chunked and a Content-Length") << post << QByteArray("chunked") << true;
+    QTest::newRow("chunked on a GET")
+        << QByteArray("GET /api/v1/jobs/ HTTP/1.1\r\nHost: 127.0.0.1\r\n") << QByteArray("chunked")
+        << false;
+}
+
+void TestSandboxRobustness::rawRequest_chunkedBody_isAnswered411Json()
+{
+    QFETCH(QByteArray, head);
+    QFETCH(QByteArray, transferEncoding);
+    QFETCH(bool, withContentLength);
+    const QString email = uniqueEmail(QStringLiteral("chunked"));
+    const QByteArray json = compact(candidateBody(email));
+    const QByteArray half = json.left(json.size() / 2);
+    const QByteArray rest = json.mid(half.size());
+    const QByteArray chunks = QByteArray::number(half.size(), 16) + "\r\n" + half + "\r\n"
+        + QByteArray::number(rest.size(), 16) + "\r\n" + rest + "\r\n0\r\n\r\n";
+    QByteArray request = head + "Authorization: Token " + m_sandbox.token() + "\r\n"
+        + "Transfer-Encoding: " + transferEncoding + "\r\n";
+    if (withContentLength)
+        request += "Content-Length: " + QByteArray::number(json.size()) + "\r\n";
+    request += "\r\n" + chunks;
+
+    const QByteArray response = rawExchange(m_sandbox.port(), request);
+    const int status = rawStatus(response);
+    // RFC 9112 6.3: refusing a Transfer-Encoding beside a Content-Length with 400 is as good.
+    QVERIFY2(status == 411 || (withContentLength && status == 400), response.constData());
+    const QJsonObject body = QJsonDocument::fromJson(rawBody(response)).object();
+    QVERIFY2(!body.value(QLatin1String("detail")).toString().isEmpty(), response.constData());
+
+    const HttpResponse lookup
+        = m_client->get(m_sandbox.url(QStringLiteral("candidates/?email=") + queryValue(email)));
+    QCOMPARE(lookup.json().value(QLatin1String("count")).toInteger(), 0);
+}
+
+void TestSandboxRobustness::rawRequest_pipelined_getsOneAnswerEachInOrder_data()
+{
+    // Two GETs written at once on one connection: the first for a page of 3
+    // jobs, the second for a page of 1. The head ends at the first blank line,
+    // whichever line endings it uses (RFC 9112 2.2 lets a server accept a bare
+    // LF).
+    QTest::addColumn<QByteArray>("firstEnding");
+    QTest::addColumn<QByteArray>("secondEnding");
+    QTest::newRow("CRLF, then CRLF") << QByteArray("\r\n") << QByteArray("\r\n");
+    QTest::newRow("bare LF, then CRLF") << QByteArray("\n") << QByteArray("\r\n");
+    QTest::newRow("CRLF, then bare LF") << QByteArray("\r\n") << QByteArray("\n");
+    QTest::newRow("bare LF, then bare LF") << QByteArray("\n") << QByteArray("\n");
+}
+
+void TestSandboxRobustness::rawRequest_pipelined_getsOneAnswerEachInOrder()
+{
+    QFETCH(QByteArray, firstEnding);
+    QFETCH(QByteArray, secondEnding);
+    const auto get = [&](int pageSize, const QByteArray &eol) -> QByteArray {
+        return "GET /api/v1/jobs/?status=all&page_size=" + QByteArray::number(pageSize)
+            + " HTTP/1.1" + eol + "Host: 127.0.0.1" + eol + "Authorization: Token "
+            + m_sandbox.token() + eol + eol;
+    };
+    const QList<QByteArray> responses
+        = rawExchangeAll(m_sandbox.port(), get(3, firstEnding) + get(1, secondEnding), 2);
+    QCOMPARE(responses.size(), 2);
+    QList<int> sizes;
+    for (const QByteArray &response : responses) {
+        QVERIFY2(rawStatus(response) == 200, response.left(300).constData());
+        sizes.append(int(QJsonDocument::fromJson(rawBody(response))
+                             .object()
+                             .value(QLatin1String("results"))
+                             .toArray()
+                             .size()));
+    }
+    QCOMPARE(sizes, (QList<int> { 3, 1 }));
 }
 
 void TestSandboxRobustness::client_closingMidRequest_doesNotHurtTheSandbox_data()

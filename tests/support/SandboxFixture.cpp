@@ -262,8 +262,9 @@ QByteArray headerIn(const QByteArray &head, const QByteArray &name)
     return {};
 }
 
-// Decodes a chunked body; *complete tells whether the last chunk has arrived.
-QByteArray decodeChunked(const QByteArray &data, bool *complete)
+// Decodes a chunked body; *complete tells whether the last chunk has arrived, and
+// *consumed (if given) how many bytes of data the complete body took.
+QByteArray decodeChunked(const QByteArray &data, bool *complete, qsizetype *consumed = nullptr)
 {
     QByteArray result;
     qsizetype pos = 0;
@@ -282,7 +283,11 @@ QByteArray decodeChunked(const QByteArray &data, bool *complete)
             break;
         pos = lineEnd + 2;
         if (size == 0) {
-            *complete = data.indexOf("\r\n", pos) >= 0;
+            // No trailers: the blank line after the last chunk ends the body.
+            const qsizetype end = data.indexOf("\r\n", pos);
+            *complete = end >= 0;
+            if (consumed && end >= 0)
+                *consumed = end + 2;
             break;
         }
         if (data.size() < pos + size)
@@ -293,26 +298,35 @@ QByteArray decodeChunked(const QByteArray &data, bool *complete)
     return result;
 }
 
-bool responseComplete(const QByteArray &response)
+// The length of the first response in data once it has fully arrived (by
+// Content-Length or chunked framing), -1 before that or when only the server's
+// closing the connection can end it.
+qsizetype completeResponseLength(const QByteArray &data)
 {
-    const qsizetype end = headEnd(response);
+    const qsizetype end = headEnd(data);
     if (end < 0)
-        return false;
-    const QByteArray head = response.left(end);
-    const int status = rawStatus(response);
+        return -1;
+    const QByteArray head = data.left(end);
+    const int status = rawStatus(data);
     if ((status >= 100 && status < 200) || status == 204 || status == 304)
-        return true;
+        return end;
     if (headerIn(head, "Transfer-Encoding").toLower().contains("chunked")) {
         bool complete = false;
-        decodeChunked(response.mid(end), &complete);
-        return complete;
+        qsizetype consumed = 0;
+        decodeChunked(data.mid(end), &complete, &consumed);
+        return complete ? end + consumed : -1;
     }
     const QByteArray length = headerIn(head, "Content-Length");
     if (length.isEmpty())
-        return false; // the body runs until the server closes the connection
+        return -1; // the body runs until the server closes the connection
     bool ok = false;
     const qlonglong expected = length.toLongLong(&ok);
-    return ok && response.size() - end >= expected;
+    return ok && data.size() - end >= expected ? end + expected : -1;
+}
+
+bool responseComplete(const QByteArray &response)
+{
+    return completeResponseLength(response) >= 0;
 }
 
 } // namespace
@@ -348,6 +362,48 @@ QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs, b
         *closedByServer = socket.state() != QAbstractSocket::ConnectedState;
     socket.abort();
     return response;
+}
+
+QList<QByteArray> rawExchangeAll(quint16 port, const QByteArray &request, int count, int timeoutMs,
+                                 bool *closedByServer)
+{
+    if (closedByServer)
+        *closedByServer = false;
+    QList<QByteArray> responses;
+    QDeadlineTimer deadline(timeoutMs);
+    QTcpSocket socket;
+    socket.setProxy(QNetworkProxy::NoProxy);
+    socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
+    if (!socket.waitForConnected(int(deadline.remainingTime())))
+        return responses;
+
+    socket.write(request); // all of it at once, so the requests arrive together
+    QByteArray pending;
+    auto takeComplete = [&] {
+        for (qsizetype length = completeResponseLength(pending);
+             length >= 0 && responses.size() < count; length = completeResponseLength(pending)) {
+            responses.append(pending.left(length));
+            pending.remove(0, length);
+        }
+    };
+    while (!deadline.hasExpired() && responses.size() < count) {
+        if (socket.bytesToWrite() > 0)
+            socket.waitForBytesWritten(int(qMin<qint64>(deadline.remainingTime(), 200)));
+        pending += socket.readAll();
+        takeComplete();
+        if (responses.size() >= count || socket.state() != QAbstractSocket::ConnectedState)
+            break;
+        if (socket.bytesToWrite() == 0 && !socket.waitForReadyRead(int(deadline.remainingTime())))
+            break;
+    }
+    pending += socket.readAll();
+    takeComplete();
+    if (!pending.isEmpty() && responses.size() < count)
+        responses.append(pending); // what arrived of a response that never completed
+    if (closedByServer)
+        *closedByServer = socket.state() != QAbstractSocket::ConnectedState;
+    socket.abort();
+    return responses;
 }
 
 int rawStatus(const QByteArray &response)

@@ -129,6 +129,13 @@ private:
 QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs = 10000,
                        bool *closedByServer = nullptr);
 
+// Writes raw bytes (typically several pipelined requests) to 127.0.0.1:port in
+// one go and reads until count complete responses have arrived, the server
+// closes the connection, or timeoutMs passes. Returns each response in order;
+// an incomplete last one is returned as far as it came.
+QList<QByteArray> rawExchangeAll(quint16 port, const QByteArray &request, int count,
+                                 int timeoutMs = 10000, bool *closedByServer = nullptr);
+
 // The status code in a raw HTTP response ("HTTP/1.1 400 Bad Request" -> 400), 0 if none.
 int rawStatus(const QByteArray &response);
 // A header of a raw HTTP response (case-insensitive name), empty if absent.

@@ -9,7 +9,8 @@ using namespace cdesk;
 
 namespace {
 
-ReplyFacts answer(int status, const QByteArray &body, const QByteArray &contentType = "application/json")
+ReplyFacts answer(int status, const QByteArray &body,
+                  const QByteArray &contentType = "application/json")
 {
     ReplyFacts f;
     f.httpStatus = status;
@@ -64,11 +65,11 @@ private Q_SLOTS:
         QTest::newRow("403 credentials not provided")
             << 403 << QByteArray(R"({"detail": "Authentication credentials were not provided."})")
             << json << int(ApiError::BadToken) << false;
-        QTest::newRow("403 invalid token")
-            << 403 << QByteArray(R"({"detail": "Invalid token."})") << json
-            << int(ApiError::BadToken) << false;
+        QTest::newRow("403 invalid token") << 403 << QByteArray(R"({"detail": "Invalid token."})")
+                                           << json << int(ApiError::BadToken) << false;
         QTest::newRow("403 permission")
-            << 403 << QByteArray(R"({"detail": "You do not have permission to perform this action."})")
+            << 403
+            << QByteArray(R"({"detail": "You do not have permission to perform this action."})")
             << json << int(ApiError::NotAllowed) << false;
         QTest::newRow("404") << 404 << QByteArray(R"({"detail": "Not found."})") << json
                              << int(ApiError::NotFound) << false;
@@ -78,7 +79,8 @@ private Q_SLOTS:
             << 413 << QByteArray(R"({"detail": "Resume file too large. Maximum size is 5 MB."})")
             << json << int(ApiError::TooLarge) << false;
         QTest::newRow("413 nginx html")
-            << 413 << QByteArray("<html><center><h1>413 Request Entity Too Large</h1></center></html>")
+            << 413
+            << QByteArray("<html><center><h1>413 Request Entity Too Large</h1></center></html>")
             << html << int(ApiError::TooLarge) << false;
         QTest::newRow("422") << 422 << QByteArray(R"({"detail": "reused"})") << json
                              << int(ApiError::IdempotencyConflict) << false;
@@ -89,8 +91,8 @@ private Q_SLOTS:
                                   << int(ApiError::ServerError) << false;
         QTest::newRow("502") << 502 << QByteArray("bad gateway") << html
                              << int(ApiError::ServerError) << true;
-        QTest::newRow("503 empty") << 503 << QByteArray() << json << int(ApiError::ServerError)
-                                   << true;
+        QTest::newRow("503 empty")
+            << 503 << QByteArray() << json << int(ApiError::ServerError) << true;
         QTest::newRow("307") << 307 << QByteArray() << json << int(ApiError::Redirect) << false;
         QTest::newRow("302") << 302 << QByteArray("moved") << html << int(ApiError::Redirect)
                              << false;
@@ -113,8 +115,8 @@ private Q_SLOTS:
 
     void fieldErrors_landOnTheirFields()
     {
-        const ApiResult r = ApiResult::fromReply(answer(
-            400, R"({"email": ["Enter a valid email address."], "phone": ["Too short."]})"));
+        const ApiResult r = ApiResult::fromReply(
+            answer(400, R"({"email": ["Enter a valid email address."], "phone": ["Too short."]})"));
         QCOMPARE(r.fieldErrors.first(u"email"_s), u"Enter a valid email address."_s);
         QCOMPARE(r.fieldErrors.first(u"phone"_s), u"Too short."_s);
     }
