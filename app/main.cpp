@@ -4,6 +4,8 @@
 #include "MainWindow.h"
 #include "SandboxServer.h"
 #include "api/ApiEndpoint.h"
+#include "cli/Cli.h"
+#include "core/Clock.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -11,11 +13,19 @@
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QThread>
+#include <QTimer>
 
 #include <cstdio>
 #include <memory>
 
 using namespace Qt::StringLiterals;
+
+// Q_INIT_RESOURCE declares its function in the enclosing namespace: call it
+// from the global one, where the resource library defines it.
+static void initResources()
+{
+    Q_INIT_RESOURCE(cdesk);
+}
 
 namespace {
 
@@ -62,21 +72,51 @@ private:
     cdesk::sandbox::SandboxServer *m_server = nullptr;
 };
 
-} // namespace
+void setApplicationNames()
+{
+    QCoreApplication::setApplicationName(u"candidate-desk"_s);
+    QCoreApplication::setOrganizationName(u"candidate-desk"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(CDESK_VERSION));
+}
 
-int main(int argc, char *argv[])
+std::optional<cdesk::ApiEndpoint> startSandbox(SandboxHost *sandbox, QString *error)
+{
+    cdesk::sandbox::Options options;
+    options.dataDir = cdesk::sandbox::defaultDataDir();
+    sandbox->moveContext();
+    if (!sandbox->start(options, error))
+        return std::nullopt;
+    return cdesk::ApiEndpoint(sandbox->server()->baseUrl(), sandbox->server()->token());
+}
+
+// candidate-desk jobs | submit | update | history | outbox: no window, no display.
+int runCommandLine(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    setApplicationNames();
+    SandboxHost sandbox;
+    cdesk::Cli cli(QCoreApplication::arguments(), cdesk::Clock::system());
+    cli.setSandboxStarter([&sandbox](QString *error) { return startSandbox(&sandbox, error); });
+    QObject::connect(&cli, &cdesk::Cli::finished, &app,
+                     [](int code) { QCoreApplication::exit(code); });
+    QTimer::singleShot(0, &cli, &cdesk::Cli::start);
+    return app.exec();
+}
+
+int runWindow(int argc, char *argv[])
 {
     QApplication app(argc, argv);
-    Q_INIT_RESOURCE(cdesk);
-    QApplication::setApplicationName(u"candidate-desk"_s);
+    initResources();
+    setApplicationNames();
     QApplication::setApplicationDisplayName(u"Candidate Desk"_s);
-    QApplication::setOrganizationName(u"candidate-desk"_s);
-    QApplication::setApplicationVersion(QStringLiteral(CDESK_VERSION));
     QApplication::setWindowIcon(QIcon(u":/cdesk/icons/candidate-desk.svg"_s));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QApplication::translate("main", "Put candidates into your applicant tracking system."));
+        QApplication::translate("main",
+                                "Put candidates into your applicant tracking system.\n"
+                                "Without a window: candidate-desk jobs|submit|update|"
+                                "history|outbox --help"));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption sandboxOption(
@@ -92,20 +132,18 @@ int main(int argc, char *argv[])
     cdesk::ApiEndpoint endpoint;
     const bool sandboxMode = parser.isSet(sandboxOption);
     if (sandboxMode) {
-        cdesk::sandbox::Options options;
-        options.dataDir = cdesk::sandbox::defaultDataDir();
         QString error;
-        sandbox.moveContext();
-        if (!sandbox.start(options, &error)) {
+        const auto started = startSandbox(&sandbox, &error);
+        if (!started) {
             QMessageBox::critical(
                 nullptr, QApplication::translate("main", "Candidate Desk"),
                 QApplication::translate("main", "The sandbox could not start: %1").arg(error));
             return 1;
         }
-        endpoint = cdesk::ApiEndpoint(sandbox.server()->baseUrl(), sandbox.server()->token());
+        endpoint = *started;
     } else {
-        // The keychain and the settings dialog arrive with the core issue; until
-        // then the token comes from the environment for headless use.
+        // The settings dialog arrives with the window issue; until then the
+        // token comes from the environment.
         endpoint
             = cdesk::ApiEndpoint(QUrl(parser.value(apiUrlOption)), qgetenv("CANDIDATE_DESK_TOKEN"));
     }
@@ -113,4 +151,13 @@ int main(int argc, char *argv[])
     cdesk::MainWindow window(&network, endpoint, sandboxMode);
     window.show();
     return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (argc > 1 && cdesk::Cli::isCommand(QString::fromLocal8Bit(argv[1])))
+        return runCommandLine(argc, argv);
+    return runWindow(argc, argv);
 }

@@ -19,9 +19,21 @@ SubmissionEngine::SubmissionEngine(Outbox *outbox, ApiClient *api, Clock *clock,
     , m_api(api)
     , m_clock(clock)
     , m_timer(new QTimer(this))
+    , m_pollTimer(new QTimer(this))
 {
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, &SubmissionEngine::pump);
+    m_pollTimer->setInterval(5000);
+    connect(m_pollTimer, &QTimer::timeout, this, &SubmissionEngine::pump);
+}
+
+void SubmissionEngine::setPollInterval(int ms)
+{
+    m_pollTimer->setInterval(qMax(0, ms));
+    if (ms <= 0)
+        m_pollTimer->stop();
+    else if (m_running)
+        m_pollTimer->start();
 }
 
 SubmissionEngine::~SubmissionEngine()
@@ -50,6 +62,8 @@ void SubmissionEngine::start()
 {
     m_outbox->recoverInterrupted();
     m_running = true;
+    if (m_pollTimer->interval() > 0)
+        m_pollTimer->start();
     Q_EMIT pendingCountChanged(m_outbox->pendingCount());
     kick();
 }
@@ -58,6 +72,7 @@ void SubmissionEngine::stop()
 {
     m_running = false;
     m_timer->stop();
+    m_pollTimer->stop();
     const auto calls = m_calls;
     for (auto it = calls.begin(); it != calls.end(); ++it) {
         if (it.value()) {

@@ -37,6 +37,9 @@ public:
     // Backoff bounds: the first retry waits up to base, each next one twice as
     // long, never more than cap.
     void setBackoff(qint64 baseMs, qint64 capMs);
+    // How often to look at the outbox for rows another process added (the
+    // command line while the window runs). 0: never.
+    void setPollInterval(int ms);
 
     // Puts rows a crash left in Sending back to Pending, then starts draining.
     void start();
@@ -73,6 +76,7 @@ private:
     ApiClient *m_api;
     Clock *m_clock;
     QTimer *m_timer;
+    QTimer *m_pollTimer;
     QHash<qint64, QPointer<ApiCall>> m_calls;
     int m_concurrency = 4;
     qint64 m_backoffBaseMs = 1000;

@@ -22,6 +22,7 @@ public:
     // a message the field already has is not added twice.
     void add(const QString &field, const QString &message);
     void merge(const FieldErrors &other);
+    void remove(const QString &field) { m_errors.remove(field); }
     QStringList messages(const QString &field) const { return m_errors.value(field); }
     QString first(const QString &field) const { return m_errors.value(field).value(0); }
     QStringList fields() const { return m_errors.keys(); }

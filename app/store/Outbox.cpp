@@ -332,6 +332,32 @@ QList<Submission> Outbox::claimDue(int max, QString *error)
     return claimed;
 }
 
+int Outbox::sendNow(QString *error)
+{
+    const QString now = Database::storageTime(m_clock->now());
+    if (!m_db->beginWrite(error))
+        return -1;
+    QSqlQuery due(m_db->connection());
+    due.prepare(u"UPDATE submissions SET next_attempt_at = ? WHERE state = 'pending'"
+                " AND next_attempt_at > ?"_s);
+    due.addBindValue(now);
+    due.addBindValue(now);
+    QSqlQuery failed(m_db->connection());
+    failed.prepare(u"UPDATE submissions SET state = 'pending', updated_at = ?, next_attempt_at = ?"
+                   " WHERE state = 'failed' AND error_kind = 'server_error'"_s);
+    failed.addBindValue(now);
+    failed.addBindValue(now);
+    const QString what = tr("Could not make the outbox due now");
+    if (!m_db->exec(due, what, error) || !m_db->exec(failed, what, error)) {
+        m_db->rollback();
+        return -1;
+    }
+    const int count = due.numRowsAffected() + failed.numRowsAffected();
+    if (!m_db->commit(error))
+        return -1;
+    return count;
+}
+
 int Outbox::recoverInterrupted(QString *error)
 {
     const QString now = Database::storageTime(m_clock->now());

@@ -66,6 +66,11 @@ public:
     // many, or -1 on a database error.
     int recoverInterrupted(QString *error = nullptr);
 
+    // "Send now": pending rows waiting for a backoff become due at once, and
+    // failed rows whose failure was the server's (5xx) go back to pending with
+    // the same key. Returns how many rows changed, -1 on error.
+    int sendNow(QString *error = nullptr);
+
     // The engine's outcomes, for rows it claimed (state Sending). Each returns
     // false and leaves the row alone when the row is not in Sending.
     bool markSent(qint64 id, qint64 serverId, int httpStatus = 0, QString *error = nullptr);

@@ -1,0 +1,572 @@
+#include "Cli.h"
+
+#include "api/ApiClient.h"
+#include "core/Clock.h"
+#include "intake/SubmissionEngine.h"
+#include "model/CandidateValidator.h"
+#include "settings/KeychainBackend.h"
+#include "settings/Settings.h"
+#include "settings/TokenStore.h"
+#include "store/HistoryStore.h"
+#include "store/InstanceLock.h"
+#include "store/Outbox.h"
+#include "store/Workspace.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace cdesk {
+
+namespace {
+
+const QStringList kCommands = { u"jobs"_s, u"submit"_s, u"update"_s, u"history"_s, u"outbox"_s };
+
+// How long a command line waits for the running window to send its submission.
+constexpr int kWatchPollMs = 250;
+constexpr int kWatchLimitMs = 120000;
+
+int exitCodeFor(const QString &errorKind)
+{
+    if (errorKind == errorName(ApiError::FieldErrors) || errorKind == errorName(ApiError::TooLarge)
+        || errorKind == errorName(ApiError::LocalProblem)
+        || errorKind == errorName(ApiError::IdempotencyConflict)
+        || errorKind == errorName(ApiError::NotFound))
+        return Cli::InvalidInput;
+    if (errorKind == errorName(ApiError::BadToken) || errorKind == errorName(ApiError::NotAllowed))
+        return Cli::BadToken;
+    if (errorKind == errorName(ApiError::Duplicate))
+        return Cli::Duplicate;
+    return Cli::Unreachable;
+}
+
+int exitCodeFor(const Submission &s)
+{
+    switch (s.state) {
+    case SubmissionState::Sent:
+        return Cli::Success;
+    case SubmissionState::NeedsDecision:
+        return Cli::Duplicate;
+    case SubmissionState::Failed:
+        return exitCodeFor(s.errorKind);
+    case SubmissionState::Cancelled:
+        return Cli::Failure;
+    case SubmissionState::Pending:
+    case SubmissionState::Sending:
+        return Cli::Unreachable;
+    }
+    return Cli::Failure;
+}
+
+QJsonObject submissionJson(const Submission &s)
+{
+    QJsonObject o {
+        { u"submission"_s, s.id },
+        { u"kind"_s, kindName(s.kind) },
+        { u"state"_s, stateName(s.state) },
+        { u"name"_s, s.candidate.name },
+        { u"email"_s, s.candidate.email },
+        { u"id"_s, s.serverId ? QJsonValue(*s.serverId) : QJsonValue() },
+        { u"attempts"_s, s.attempts },
+        { u"created_at"_s, s.createdAt.toString(Qt::ISODateWithMs) },
+        { u"updated_at"_s, s.updatedAt.toString(Qt::ISODateWithMs) },
+    };
+    if (s.duplicateOf)
+        o.insert(u"duplicate_of"_s, *s.duplicateOf);
+    if (!s.errorKind.isEmpty()) {
+        o.insert(u"error"_s, s.errorKind);
+        o.insert(u"message"_s, s.lastError);
+    }
+    if (!s.fieldErrors.isEmpty())
+        o.insert(u"field_errors"_s, s.fieldErrors.toJson());
+    return o;
+}
+
+} // namespace
+
+bool Cli::isCommand(const QString &argument)
+{
+    return kCommands.contains(argument);
+}
+
+Cli::Cli(QStringList arguments, Clock *clock, QObject *parent)
+    : QObject(parent)
+    , m_arguments(std::move(arguments))
+    , m_clock(clock)
+{
+    addOptions();
+}
+
+Cli::~Cli() = default;
+
+void Cli::addOptions()
+{
+    m_parser.setApplicationDescription(tr(
+        "Candidate Desk on the command line.\n\n"
+        "Commands:\n"
+        "  jobs                 list the open jobs (--all for closed ones too)\n"
+        "  submit               send a new candidate (--name, --email, --phone and a resume)\n"
+        "  update ID            change candidate ID on the server; only the options given change\n"
+        "  history              the submissions made from this computer\n"
+        "  outbox [--retry]     what waits to be sent; --retry sends it now\n\n"
+        "Exit codes: 0 done, 1 local failure, 2 invalid input, 3 bad or missing token,\n"
+        "4 the email already exists on the server, 5 network or server trouble (the\n"
+        "submission stays in the outbox and is sent later).\n\n"
+        "The token comes from the system keychain (set it in the window's Settings) or\n"
+        "from the CANDIDATE_DESK_TOKEN environment variable."));
+    m_parser.addHelpOption();
+    m_parser.addPositionalArgument(u"command"_s, tr("jobs, submit, update, history or outbox"));
+    m_parser.addOptions({
+        { u"api-url"_s, tr("The Candidate API's base URL (default: the one in Settings)."),
+          u"URL"_s },
+        { u"sandbox"_s, tr("Use the local sandbox API instead of a real account.") },
+        { u"data-dir"_s, tr("Where the outbox and history live (default: the app's)."), u"DIR"_s },
+        { u"json"_s, tr("Print JSON for scripts instead of sentences.") },
+        { u"name"_s, tr("The candidate's full name."), u"NAME"_s },
+        { u"email"_s, tr("The candidate's email address."), u"EMAIL"_s },
+        { u"phone"_s,
+          tr("The candidate's phone number (the region in Settings applies to local "
+             "numbers)."),
+          u"PHONE"_s },
+        { u"resume"_s, tr("The resume file to upload."), u"FILE"_s },
+        { u"resume-url"_s, tr("A link to the resume, instead of a file."), u"URL"_s },
+        { u"job"_s, tr("The job's id (see `jobs`); leave out for the Talent Pool."), u"ID"_s },
+        { u"talent-pool"_s, tr("update: move the candidate to the Talent Pool (no job).") },
+        { u"source"_s, tr("Where the candidate came from (default from Settings)."), u"SOURCE"_s },
+        { u"industry"_s, tr("The candidate's industry."), u"INDUSTRY"_s },
+        { u"department"_s, tr("The candidate's department."), u"DEPARTMENT"_s },
+        { u"field"_s, tr("A custom field, key=value (repeat for more)."), u"KEY=VALUE"_s },
+        { u"all"_s, tr("jobs: closed jobs too.") },
+        { u"retry"_s, tr("outbox: send what waits now.") },
+        { u"limit"_s, tr("history: how many rows (default 20)."), u"N"_s, u"20"_s },
+        { u"search"_s, tr("history: name, email or server id."), u"TEXT"_s },
+        { u"state"_s, tr("history: pending, sending, sent, failed, needs_decision or cancelled."),
+          u"STATE"_s },
+    });
+}
+
+void Cli::print(const QString &text)
+{
+    std::fputs(qUtf8Printable(text + u'\n'), stdout);
+    std::fflush(stdout);
+}
+
+void Cli::printJson(const QJsonValue &value)
+{
+    const QByteArray text = value.isArray()
+        ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Indented)
+        : QJsonDocument(value.toObject()).toJson(QJsonDocument::Indented);
+    std::fputs(text.constData(), stdout);
+    std::fflush(stdout);
+}
+
+void Cli::fail(int code, const QString &message)
+{
+    if (m_json)
+        printJson(QJsonObject { { u"error"_s, message }, { u"exit_code"_s, code } });
+    else
+        std::fputs(qUtf8Printable(u"candidate-desk: "_s + message + u'\n'), stderr);
+    done(code);
+}
+
+void Cli::done(int code)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    if (m_engine)
+        m_engine->stop(); // rows in flight go back to pending, with their keys
+    // On the next turn, so nothing of ours is still on the stack.
+    QTimer::singleShot(0, this, [this, code] { Q_EMIT finished(code); });
+}
+
+void Cli::start()
+{
+    if (!m_parser.parse(m_arguments))
+        return fail(InvalidInput, m_parser.errorText());
+    if (m_parser.isSet(u"help"_s)) {
+        print(m_parser.helpText());
+        return done(Success);
+    }
+    m_json = m_parser.isSet(u"json"_s);
+    const QStringList positional = m_parser.positionalArguments();
+    const QString command = positional.value(0);
+    if (!isCommand(command))
+        return fail(InvalidInput, tr("Unknown command \"%1\". Try --help.").arg(command));
+    if (positional.size() != (command == u"update"_s ? 2 : 1))
+        return fail(
+            InvalidInput,
+            command == u"update"_s
+                ? tr("update takes the candidate's id: candidate-desk update 42 --phone ...")
+                : tr("Unexpected argument \"%1\".").arg(positional.last()));
+
+    m_settings = Settings::openDefault();
+    const QString dataDir = m_parser.isSet(u"data-dir"_s) ? m_parser.value(u"data-dir"_s)
+                                                          : Workspace::defaultDataDir();
+    m_workspace = std::make_unique<Workspace>(dataDir, m_clock);
+    QString error;
+    if (!m_workspace->open(&error))
+        return fail(Failure, error);
+    if (!m_workspace->recoveredFrom().isEmpty()) {
+        std::fputs(qUtf8Printable(tr("candidate-desk: the local database was damaged; it was moved "
+                                     "to %1 and a new one started.\n")
+                                      .arg(m_workspace->recoveredFrom())),
+                   stderr);
+    }
+
+    if (command == u"history"_s)
+        return runHistory();
+    if (command == u"outbox"_s && !m_parser.isSet(u"retry"_s))
+        return runOutbox();
+    withEndpoint([this, command] {
+        if (command == u"jobs"_s)
+            runJobs();
+        else if (command == u"outbox"_s)
+            runOutbox();
+        else
+            runSubmit(command == u"update"_s);
+    });
+}
+
+// Finds the API and its token (asynchronously: the keychain answers later),
+// then continues with `next`.
+void Cli::withEndpoint(std::function<void()> next)
+{
+    m_network = std::make_unique<QNetworkAccessManager>();
+    m_api = new ApiClient(m_network.get(), m_clock, this);
+    m_api->setTimeout(m_settings->timeoutMs());
+    if (m_parser.isSet(u"sandbox"_s)) {
+        QString error;
+        const auto endpoint = m_sandboxStarter ? m_sandboxStarter(&error) : std::nullopt;
+        if (!endpoint)
+            return fail(Failure, tr("The sandbox could not start: %1").arg(error));
+        m_api->setEndpoint(*endpoint);
+        return next();
+    }
+    const QUrl url = m_parser.isSet(u"api-url"_s)
+        ? QUrl(m_parser.value(u"api-url"_s), QUrl::StrictMode)
+        : m_settings->apiUrl();
+    if (url.isEmpty() || !url.isValid())
+        return fail(InvalidInput,
+                    tr("No API address. Pass --api-url, use --sandbox, or set it in "
+                       "the window's Settings."));
+    m_tokens = std::make_unique<TokenStore>(url, std::make_unique<KeychainBackend>());
+    connect(m_tokens.get(), &TokenStore::loaded, this,
+            [this, url, next](const QByteArray &token, TokenStore::Location) {
+                if (token.isEmpty()) {
+                    return fail(BadToken,
+                                tr("No API token. Store one in the window's Settings, or "
+                                   "set CANDIDATE_DESK_TOKEN."));
+                }
+                const ApiEndpoint endpoint(url, token);
+                if (const QString problem = endpoint.problem(); !problem.isEmpty())
+                    return fail(InvalidInput, problem);
+                m_api->setEndpoint(endpoint);
+                next();
+            });
+    m_tokens->load();
+}
+
+void Cli::runJobs()
+{
+    ApiCall *call = m_api->listJobs(m_parser.isSet(u"all"_s) ? u"all"_s : u"open"_s);
+    connect(call, &ApiCall::finished, this, [this](const ApiResult &result) {
+        if (!result.ok())
+            return fail(exitCodeFor(errorName(result.error)), result.message);
+        if (m_json) {
+            QJsonArray jobs;
+            for (const Job &job : result.jobs) {
+                jobs.append(QJsonObject { { u"id"_s, job.id },
+                                          { u"title"_s, job.title },
+                                          { u"department"_s, job.department },
+                                          { u"location"_s, job.location },
+                                          { u"status"_s, job.open ? u"open"_s : u"closed"_s } });
+            }
+            printJson(jobs);
+        } else {
+            for (const Job &job : result.jobs) {
+                print(u"%1  %2 — %3, %4%5"_s.arg(job.id, 6).arg(
+                    job.title, job.department, job.location,
+                    job.open ? QString() : tr(" (closed)")));
+            }
+            print(tr("%n job(s). Submit with --job ID, or leave --job out for the Talent Pool.",
+                     nullptr, int(result.jobs.size())));
+        }
+        done(Success);
+    });
+}
+
+void Cli::runHistory()
+{
+    HistoryFilter filter;
+    filter.text = m_parser.value(u"search"_s);
+    if (m_parser.isSet(u"state"_s)) {
+        filter.state = stateFromName(m_parser.value(u"state"_s));
+        if (!filter.state)
+            return fail(InvalidInput, tr("Unknown state \"%1\".").arg(m_parser.value(u"state"_s)));
+    }
+    bool ok = false;
+    const int limit = m_parser.value(u"limit"_s).toInt(&ok);
+    if (!ok || limit < 1)
+        return fail(InvalidInput, tr("--limit takes a positive number."));
+    const QList<Submission> rows = m_workspace->history()->page(filter, 0, limit);
+    if (m_json) {
+        QJsonArray array;
+        for (const Submission &s : rows)
+            array.append(submissionJson(s));
+        printJson(array);
+        return done(Success);
+    }
+    if (rows.isEmpty())
+        print(tr("No submissions yet."));
+    for (const Submission &s : rows) {
+        const QString server = s.serverId ? u"#%1"_s.arg(*s.serverId) : u"-"_s;
+        print(u"%1  %2  %3  %4 <%5>  %6"_s.arg(
+            s.createdAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s),
+            stateName(s.state).leftJustified(14), server.leftJustified(7), s.candidate.name,
+            s.candidate.email, s.lastError));
+    }
+    done(Success);
+}
+
+bool Cli::takeLock()
+{
+    QString error;
+    m_lock = InstanceLock::acquire(m_workspace->dataDir(), &error);
+    if (m_lock)
+        m_workspace->tidy();
+    return m_lock != nullptr;
+}
+
+void Cli::startEngine()
+{
+    m_engine = new SubmissionEngine(m_workspace->outbox(), m_api, m_clock, this);
+    m_engine->setConcurrency(m_settings->concurrency());
+    m_engine->start();
+}
+
+void Cli::runOutbox()
+{
+    Outbox *outbox = m_workspace->outbox();
+    if (!m_parser.isSet(u"retry"_s)) {
+        HistoryFilter filter;
+        QList<Submission> rows;
+        for (SubmissionState state : { SubmissionState::Pending, SubmissionState::Sending,
+                                       SubmissionState::NeedsDecision, SubmissionState::Failed }) {
+            filter.state = state;
+            rows += m_workspace->history()->page(filter, 0, 100000);
+        }
+        if (m_json) {
+            QJsonArray array;
+            for (const Submission &s : rows)
+                array.append(submissionJson(s));
+            printJson(array);
+        } else if (rows.isEmpty()) {
+            print(tr("The outbox is empty: everything was sent."));
+        } else {
+            for (const Submission &s : rows)
+                print(u"%1  %2  %3 <%4>  %5"_s.arg(s.id, 6).arg(
+                    stateName(s.state).leftJustified(14), s.candidate.name, s.candidate.email,
+                    s.lastError));
+        }
+        return done(Success);
+    }
+    QString error;
+    if (outbox->sendNow(&error) < 0)
+        return fail(Failure, error);
+    if (!takeLock()) {
+        print(tr("The Candidate Desk window is running: it sends the outbox itself."));
+        return done(Success);
+    }
+    startEngine();
+    connect(m_engine, &SubmissionEngine::idle, this, &Cli::finishOutboxRun);
+}
+
+void Cli::finishOutboxRun()
+{
+    Outbox *outbox = m_workspace->outbox();
+    // Idle: nothing in flight and nothing due now. What is left waits for a backoff.
+    const int waiting = outbox->pendingCount();
+    HistoryFilter failed;
+    failed.state = SubmissionState::Failed;
+    const int failures = m_workspace->history()->count(failed);
+    HistoryFilter decide;
+    decide.state = SubmissionState::NeedsDecision;
+    const int decisions = m_workspace->history()->count(decide);
+    if (m_json) {
+        printJson(QJsonObject { { u"waiting"_s, waiting },
+                                { u"failed"_s, failures },
+                                { u"needs_decision"_s, decisions } });
+    } else {
+        print(tr("Outbox: %1 waiting, %2 failed, %3 need a decision.")
+                  .arg(waiting)
+                  .arg(failures)
+                  .arg(decisions));
+    }
+    done(waiting > 0 ? Unreachable : Success);
+}
+
+void Cli::runSubmit(bool update)
+{
+    CandidateValidator validator(
+        ValidationOptions { m_settings->phoneRegion(), m_settings->maxResumeBytes() });
+    Candidate c;
+    CandidateFields changed;
+    auto take = [&](const QString &option, CandidateField field, QString *target) {
+        if (m_parser.isSet(option)) {
+            *target = m_parser.value(option);
+            changed.insert(field);
+        }
+    };
+    take(u"name"_s, CandidateField::Name, &c.name);
+    take(u"email"_s, CandidateField::Email, &c.email);
+    take(u"phone"_s, CandidateField::Phone, &c.phone);
+    take(u"resume"_s, CandidateField::Resume, &c.resumeFile);
+    take(u"source"_s, CandidateField::Source, &c.source);
+    take(u"industry"_s, CandidateField::Industry, &c.industry);
+    take(u"department"_s, CandidateField::Department, &c.department);
+    if (m_parser.isSet(u"resume-url"_s)) {
+        c.resumeUrl = QUrl(m_parser.value(u"resume-url"_s));
+        changed.insert(CandidateField::ResumeUrl);
+    }
+    if (m_parser.isSet(u"job"_s)) {
+        bool ok = false;
+        const qint64 job = m_parser.value(u"job"_s).toLongLong(&ok);
+        if (!ok || job <= 0)
+            return fail(InvalidInput, tr("--job takes a job's id; see `candidate-desk jobs`."));
+        c.jobId = job;
+        changed.insert(CandidateField::JobId);
+    } else if (m_parser.isSet(u"talent-pool"_s)) {
+        changed.insert(CandidateField::JobId); // jobId empty: the Talent Pool
+    }
+    for (const QString &field : m_parser.values(u"field"_s)) {
+        const qsizetype eq = field.indexOf(u'=');
+        if (eq <= 0)
+            return fail(InvalidInput,
+                        tr("--field takes key=value, e.g. --field linkedin_url=https://..."));
+        c.customFields.insert(field.left(eq).trimmed(), field.mid(eq + 1));
+        changed.insert(CandidateField::CustomFields);
+    }
+    if (!update && c.source.isNull()) // the ATS should say who entered the candidate
+        c.source = m_settings->defaultSource();
+
+    Submission s;
+    s.source = u"cli"_s;
+    FieldErrors errors;
+    if (update) {
+        bool ok = false;
+        s.kind = SubmissionKind::Update;
+        s.targetId = m_parser.positionalArguments().value(1).toLongLong(&ok);
+        if (!ok || s.targetId <= 0)
+            return fail(InvalidInput, tr("update takes the candidate's id, a number."));
+        if (changed.isEmpty())
+            return fail(InvalidInput, tr("Nothing to update: give the options to change."));
+        s.changedFields = changed;
+        errors = validator.validateForUpdate(&c);
+        // Only what is being changed is judged: the server keeps the rest.
+        for (const QString &field : errors.fields()) {
+            const auto known = fieldFromName(field.section(u'.', 0, 0));
+            if (known && !changed.contains(*known))
+                errors.remove(field);
+        }
+    } else {
+        errors = validator.validate(&c);
+    }
+    if (!errors.isEmpty()) {
+        if (m_json) {
+            printJson(QJsonObject { { u"state"_s, u"invalid"_s },
+                                    { u"field_errors"_s, errors.toJson() } });
+        } else {
+            std::fputs(qUtf8Printable(tr("Not sent: please correct these and run it again.\n")
+                                      + errors.summary() + u'\n'),
+                       stderr);
+        }
+        return done(InvalidInput);
+    }
+    s.candidate = c;
+    QString error;
+    const auto queued = m_workspace->outbox()->enqueue(s, &error);
+    if (!queued)
+        return fail(Failure, error);
+    if (takeLock())
+        startEngine();
+    // Without the lock the window runs the engine: its periodic look at the
+    // outbox picks the row up, and we watch the row until it settles.
+    watch(queued->id);
+}
+
+void Cli::watch(qint64 submissionId)
+{
+    m_watched = submissionId;
+    auto check = [this] {
+        const auto row = m_workspace->outbox()->get(m_watched);
+        if (!row)
+            return fail(Failure, tr("The submission disappeared from the outbox."));
+        const bool settled = row->state != SubmissionState::Sending
+            && (row->state != SubmissionState::Pending || row->attempts > 0);
+        if (settled)
+            report(*row);
+    };
+    if (m_engine) {
+        connect(m_engine, &SubmissionEngine::submissionChanged, this,
+                [this, check](qint64 id, SubmissionState) {
+                    if (id == m_watched)
+                        check();
+                });
+        return;
+    }
+    m_poll = new QTimer(this);
+    m_watchClock.start();
+    connect(m_poll, &QTimer::timeout, this, [this, check] {
+        if (m_watchClock.elapsed() > kWatchLimitMs) {
+            if (const auto row = m_workspace->outbox()->get(m_watched))
+                return report(*row);
+        }
+        check();
+    });
+    m_poll->start(kWatchPollMs);
+}
+
+void Cli::report(const Submission &s)
+{
+    if (m_done)
+        return;
+    if (m_json) {
+        printJson(submissionJson(s));
+        return done(exitCodeFor(s));
+    }
+    const QString who = u"%1 <%2>"_s.arg(s.candidate.name, s.candidate.email);
+    switch (s.state) {
+    case SubmissionState::Sent:
+        print(s.kind == SubmissionKind::Create
+                  ? tr("Sent: candidate #%1 created (%2).").arg(*s.serverId).arg(who)
+                  : tr("Sent: candidate #%1 updated.").arg(s.targetId));
+        break;
+    case SubmissionState::NeedsDecision:
+        print(tr("Not sent: %1\nTo update that candidate instead: candidate-desk update %2 "
+                 "[the options to change]")
+                  .arg(s.lastError)
+                  .arg(s.duplicateOf.value_or(0)));
+        break;
+    case SubmissionState::Failed:
+        print(tr("Not sent: %1").arg(s.lastError));
+        if (!s.fieldErrors.isEmpty())
+            print(s.fieldErrors.summary());
+        break;
+    default:
+        print(tr("Not sent yet: %1\nIt stays in the outbox and is sent later; run "
+                 "`candidate-desk outbox --retry` to try now.")
+                  .arg(s.lastError.isEmpty() ? tr("the server did not answer yet.") : s.lastError));
+        break;
+    }
+    done(exitCodeFor(s));
+}
+
+} // namespace cdesk

@@ -1,0 +1,60 @@
+#include "Workspace.h"
+
+#include "Database.h"
+#include "DraftStore.h"
+#include "HistoryStore.h"
+#include "JobCache.h"
+#include "Outbox.h"
+
+#include <QDir>
+#include <QFile>
+#include <QStandardPaths>
+
+using namespace Qt::StringLiterals;
+
+namespace cdesk {
+
+QString Workspace::defaultDataDir()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+}
+
+Workspace::Workspace(QString dataDir, Clock *clock)
+    : m_dataDir(QDir(dataDir).absolutePath())
+    , m_clock(clock)
+{ }
+
+Workspace::~Workspace() = default;
+
+bool Workspace::open(QString *error)
+{
+    if (!QDir().mkpath(m_dataDir)) {
+        *error = tr("Cannot create the data folder %1. Check that the disk is not full and that "
+                    "you may write there.")
+                     .arg(QDir::toNativeSeparators(m_dataDir));
+        return false;
+    }
+    // Candidate data is personal: the folder is the user's alone.
+    QFile::setPermissions(m_dataDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    m_db = std::make_unique<Database>(m_dataDir + u"/candidate-desk.sqlite"_s, m_clock);
+    if (!m_db->open(error))
+        return false;
+    m_outbox = std::make_unique<Outbox>(m_db.get(), m_dataDir, m_clock);
+    m_history = std::make_unique<HistoryStore>(m_db.get());
+    m_drafts = std::make_unique<DraftStore>(m_db.get(), m_clock);
+    m_jobs = std::make_unique<JobCache>(m_db.get(), m_clock);
+    return true;
+}
+
+void Workspace::tidy()
+{
+    if (m_outbox)
+        m_outbox->pruneFiles();
+}
+
+QString Workspace::recoveredFrom() const
+{
+    return m_db ? m_db->recoveredFrom() : QString();
+}
+
+} // namespace cdesk

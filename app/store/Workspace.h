@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QString>
+
+#include <memory>
+
+namespace cdesk {
+
+class Clock;
+class Database;
+class DraftStore;
+class HistoryStore;
+class JobCache;
+class Outbox;
+
+// The recruiter's local data in one folder: the database with its outbox,
+// history, drafts and job cache, and the resume copies beside it. The window
+// and the command line open the same workspace, so a submission from either
+// shows in both.
+class Workspace
+{
+    Q_DECLARE_TR_FUNCTIONS(Workspace)
+public:
+    // Where the data lives unless told otherwise (QStandardPaths' AppDataLocation).
+    static QString defaultDataDir();
+
+    Workspace(QString dataDir, Clock *clock);
+    ~Workspace();
+    Workspace(const Workspace &) = delete;
+    Workspace &operator=(const Workspace &) = delete;
+
+    // Creates the folder if needed and opens the database. A corrupted
+    // database is moved aside (recoveredFrom() says where) and a fresh one made.
+    bool open(QString *error);
+
+    // Removes resume copies that are no longer needed. Only the process that
+    // holds the instance lock (and so runs the engine) may call it.
+    void tidy();
+
+    QString dataDir() const { return m_dataDir; }
+    QString recoveredFrom() const;
+
+    Database *database() const { return m_db.get(); }
+    Outbox *outbox() const { return m_outbox.get(); }
+    HistoryStore *history() const { return m_history.get(); }
+    DraftStore *drafts() const { return m_drafts.get(); }
+    JobCache *jobCache() const { return m_jobs.get(); }
+
+private:
+    QString m_dataDir;
+    Clock *m_clock;
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<Outbox> m_outbox;
+    std::unique_ptr<HistoryStore> m_history;
+    std::unique_ptr<DraftStore> m_drafts;
+    std::unique_ptr<JobCache> m_jobs;
+};
+
+} // namespace cdesk

@@ -1,0 +1,278 @@
+// The command line as a script uses it: the real candidate-desk executable in
+// a child process, against the sandbox on an ephemeral port, with its own
+// settings and data folders. Includes the crash test: the engine killed with
+// SIGKILL in the middle of 200 submissions, started again, and exactly 200
+// candidates on the server.
+#include "SandboxFixture.h"
+#include "TestData.h"
+#include "core/Clock.h"
+#include "store/HistoryStore.h"
+#include "store/Outbox.h"
+#include "store/Workspace.h"
+
+#include <QDirIterator>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace cdesk;
+using namespace cdesk::test;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+    QJsonArray jsonArray() const { return QJsonDocument::fromJson(out).array(); }
+};
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_home.isValid());
+        QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+        m_pdf = writeFile(m_home.path(), u"Ravi Kumar resume.pdf"_s, minimalPdf("Ravi Kumar"));
+    }
+
+    void submit_sendsTheCandidate_andExitsZero()
+    {
+        const QString email = uniqueEmail(u"cli"_s);
+        const Run run = cli({ u"submit"_s, u"--json"_s, u"--name"_s, u"Ravi Kumar"_s, u"--email"_s,
+                              email, u"--phone"_s, u"+91 98765 43210"_s, u"--resume"_s, m_pdf,
+                              u"--job"_s, u"101"_s, u"--source"_s, u"Referral"_s, u"--field"_s,
+                              u"linkedin_url=https://linkedin.com/in/ravi"_s });
+        QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
+        QCOMPARE(run.json().value(u"state"_s).toString(), u"sent"_s);
+        const qint64 id = run.json().value(u"id"_s).toInteger();
+        const HttpResponse onServer
+            = HttpClient(m_sandbox.token()).get(m_sandbox.url(candidatePath(id)));
+        QCOMPARE(onServer.status, 200);
+        QCOMPARE(onServer.json().value(u"email"_s).toString(), email);
+        QCOMPARE(onServer.json().value(u"phone"_s).toString(), u"+919876543210"_s); // E.164
+        QCOMPARE(onServer.json().value(u"job_id"_s).toInteger(), 101);
+        QCOMPARE(onServer.json()[u"resume_file"_s][u"filename"_s].toString(),
+                 u"Ravi Kumar resume.pdf"_s);
+        QCOMPARE(onServer.json()[u"custom_fields"_s][u"linkedin_url"_s].toString(),
+                 u"https://linkedin.com/in/ravi"_s);
+
+        // It shows in the history the window reads.
+        const Run history = cli({ u"history"_s, u"--json"_s });
+        QCOMPARE(history.exitCode, 0);
+        QVERIFY(history.out.contains(email.toUtf8()));
+    }
+
+    void exitCodes_tellTheOutcomesApart()
+    {
+        const QString email = uniqueEmail(u"codes"_s);
+        const QStringList candidate
+            = { u"--name"_s,       u"Meera Iyer"_s,
+                u"--email"_s,      email,
+                u"--phone"_s,      u"+91 91234 56780"_s,
+                u"--resume-url"_s, u"https://files.example.com/meera.pdf"_s };
+        // Invalid input never reaches the outbox.
+        QCOMPARE(cli({ u"submit"_s, u"--name"_s, u"Meera"_s, u"--email"_s, u"meera@"_s,
+                       u"--phone"_s, u"12345"_s })
+                     .exitCode,
+                 2);
+        // A refused token.
+        QCOMPARE(
+            cli(QStringList { u"submit"_s } + candidate, "0000000000000000000000000000000000000000")
+                .exitCode,
+            3);
+        // The first one goes through; the same email again needs a decision.
+        QCOMPARE(cli(QStringList { u"submit"_s } + candidate).exitCode, 0);
+        const Run duplicate = cli(QStringList { u"submit"_s, u"--json"_s } + candidate);
+        QCOMPARE(duplicate.exitCode, 4);
+        QCOMPARE(duplicate.json().value(u"state"_s).toString(), u"needs_decision"_s);
+        QVERIFY(duplicate.json().value(u"duplicate_of"_s).toInteger() > 0);
+    }
+
+    void unreachableServer_keepsItInTheOutbox_andRetrySendsIt()
+    {
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        const QString deadUrl = u"http://127.0.0.1:%1/api/v1"_s.arg(closed.serverPort());
+        closed.close();
+        const QString email = uniqueEmail(u"offline"_s);
+        const Run offline = cli({ u"submit"_s, u"--json"_s, u"--api-url"_s, deadUrl, u"--name"_s,
+                                  u"Kabir Shah"_s, u"--email"_s, email, u"--phone"_s,
+                                  u"+91 99887 76655"_s, u"--resume"_s, m_pdf });
+        QCOMPARE(offline.exitCode, 5);
+        QCOMPARE(offline.json().value(u"state"_s).toString(), u"pending"_s);
+        const Run outbox = cli({ u"outbox"_s, u"--json"_s });
+        QVERIFY(outbox.out.contains(email.toUtf8()));
+
+        const Run retry = cli({ u"outbox"_s, u"--retry"_s });
+        QVERIFY2(retry.exitCode == 0, QByteArray(retry.out + retry.err).constData());
+        const HttpResponse found
+            = HttpClient(m_sandbox.token())
+                  .get(m_sandbox.url(u"candidates/?email="_s + queryValue(email)));
+        QCOMPARE(found.json().value(u"count"_s).toInt(), 1);
+        // The resume copy kept in the outbox is what arrived.
+        QCOMPARE(found.json()[u"results"_s][0][u"resume_file"_s][u"filename"_s].toString(),
+                 u"Ravi Kumar resume.pdf"_s);
+    }
+
+    void update_changesOnlyTheOptionsGiven()
+    {
+        const QString email = uniqueEmail(u"update"_s);
+        const Run created
+            = cli({ u"submit"_s, u"--json"_s, u"--name"_s, u"Anita Desai"_s, u"--email"_s, email,
+                    u"--phone"_s, u"+91 90000 11111"_s, u"--resume"_s, m_pdf, u"--source"_s,
+                    u"LinkedIn"_s, u"--industry"_s, u"Retail"_s, u"--job"_s, u"102"_s });
+        QCOMPARE(created.exitCode, 0);
+        const QString id = QString::number(created.json().value(u"id"_s).toInteger());
+        const Run updated = cli({ u"update"_s, id, u"--json"_s, u"--phone"_s, u"+91 90000 22222"_s,
+                                  u"--department"_s, u"Merchandising"_s });
+        QVERIFY2(updated.exitCode == 0, QByteArray(updated.out + updated.err).constData());
+        const QJsonObject after
+            = HttpClient(m_sandbox.token()).get(m_sandbox.url(u"candidates/%1/"_s.arg(id))).json();
+        QCOMPARE(after.value(u"phone"_s).toString(), u"+919000022222"_s);
+        QCOMPARE(after.value(u"department"_s).toString(), u"Merchandising"_s);
+        QCOMPARE(after.value(u"name"_s).toString(), u"Anita Desai"_s);
+        QCOMPARE(after.value(u"source"_s).toString(), u"LinkedIn"_s);
+        QCOMPARE(after.value(u"industry"_s).toString(), u"Retail"_s);
+        QCOMPARE(after.value(u"job_id"_s).toInteger(), 102);
+        QCOMPARE(after[u"resume_file"_s][u"filename"_s].toString(), u"Ravi Kumar resume.pdf"_s);
+    }
+
+    void killedWithSigkillMidway_andRestarted_leavesExactly200Candidates()
+    {
+        QTemporaryDir data;
+        const QString tag = u"crash%1"_s.arg(QCoreApplication::applicationPid());
+        {
+            FakeClock clock(QDateTime::currentDateTimeUtc());
+            Workspace workspace(data.path(), &clock);
+            QString error;
+            QVERIFY2(workspace.open(&error), qPrintable(error));
+            QList<Submission> batch;
+            for (int i = 0; i < 200; ++i) {
+                Submission s;
+                s.candidate.name = u"Crash Test %1"_s.arg(i);
+                s.candidate.email = u"%1.%2@example.com"_s.arg(tag).arg(i);
+                s.candidate.phone = u"+919876500%1"_s.arg(i, 3, 10, QLatin1Char('0'));
+                s.candidate.resumeUrl = QUrl(u"https://files.example.com/%1.pdf"_s.arg(i));
+                s.source = u"test"_s;
+                batch.append(s);
+            }
+            QVERIFY2(workspace.outbox()->enqueueAll(batch, &error), qPrintable(error));
+        }
+        // Slow answers, so the kill lands while requests are in flight.
+        sandbox::Faults slow;
+        slow.latencyMs = 40;
+        m_sandbox.setFaults(slow);
+        HttpClient server(m_sandbox.token());
+        auto countOnServer = [&] {
+            return server.get(m_sandbox.url(u"candidates/?page_size=1"_s))
+                .json()
+                .value(u"count"_s)
+                .toInt();
+        };
+        const int before = countOnServer();
+
+        QProcess first;
+        first.setProcessEnvironment(environment());
+        first.start(QStringLiteral(CDESK_APP_EXE),
+                    { u"outbox"_s, u"--retry"_s, u"--api-url"_s, m_sandbox.baseUrl().toString(),
+                      u"--data-dir"_s, data.path() });
+        QVERIFY(first.waitForStarted(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            countOnServer() - before >= 30 || first.state() == QProcess::NotRunning, 60000);
+        first.kill(); // SIGKILL: no chance to tidy up
+        QVERIFY(first.waitForFinished(10000));
+        const int atKill = countOnServer() - before;
+        qInfo("killed with %d of 200 on the server", atKill);
+
+        m_sandbox.setFaults({});
+        QProcess second;
+        second.setProcessEnvironment(environment());
+        second.start(QStringLiteral(CDESK_APP_EXE),
+                     { u"outbox"_s, u"--retry"_s, u"--api-url"_s, m_sandbox.baseUrl().toString(),
+                       u"--data-dir"_s, data.path() });
+        QVERIFY(second.waitForFinished(120000));
+        QVERIFY2(
+            second.exitCode() == 0,
+            QByteArray(second.readAllStandardOutput() + second.readAllStandardError()).constData());
+
+        QCOMPARE(countOnServer() - before, 200);
+        FakeClock clock;
+        Workspace workspace(data.path(), &clock);
+        QString error;
+        QVERIFY(workspace.open(&error));
+        HistoryFilter sent;
+        sent.state = SubmissionState::Sent;
+        QCOMPARE(workspace.history()->count(sent), 200);
+        QCOMPARE(workspace.history()->count({}), 200);
+    }
+
+    void theToken_appearsNowhere()
+    {
+        // After every run above: not in the data folder (database, WAL, outbox
+        // copies), not in the settings, not in anything the processes printed.
+        const QByteArray token = m_sandbox.token();
+        QStringList offenders;
+        QDirIterator it(m_home.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile file(it.next());
+            if (file.open(QIODevice::ReadOnly) && file.readAll().contains(token))
+                offenders.append(file.fileName());
+        }
+        QVERIFY2(offenders.isEmpty(), qPrintable(offenders.join(u", "_s)));
+        QVERIFY(!m_printed.contains(token));
+        QVERIFY(m_runs > 5);
+    }
+
+private:
+    QProcessEnvironment environment(const QByteArray &token = {}) const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"XDG_CONFIG_HOME"_s, m_home.filePath(u"config"_s));
+        env.insert(u"XDG_DATA_HOME"_s, m_home.filePath(u"data"_s));
+        env.insert(u"XDG_CACHE_HOME"_s, m_home.filePath(u"cache"_s));
+        env.insert(u"CANDIDATE_DESK_TOKEN"_s,
+                   QString::fromLatin1(token.isEmpty() ? m_sandbox.token() : token));
+        env.remove(u"DBUS_SESSION_BUS_ADDRESS"_s); // the environment token serves; no keychain
+        return env;
+    }
+
+    Run cli(QStringList arguments, const QByteArray &token = {})
+    {
+        if (!arguments.contains(u"--api-url"_s) && arguments.first() != u"history"_s
+            && !(arguments.first() == u"outbox"_s && !arguments.contains(u"--retry"_s)))
+            arguments += { u"--api-url"_s, m_sandbox.baseUrl().toString() };
+        QProcess process;
+        process.setProcessEnvironment(environment(token));
+        process.start(QStringLiteral(CDESK_APP_EXE), arguments);
+        Run run;
+        if (!process.waitForFinished(120000))
+            return run;
+        run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        run.out = process.readAllStandardOutput();
+        run.err = process.readAllStandardError();
+        m_printed += run.out + run.err;
+        ++m_runs;
+        return run;
+    }
+
+    QTemporaryDir m_home;
+    SandboxFixture m_sandbox;
+    QString m_pdf;
+    QByteArray m_printed;
+    int m_runs = 0;
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
