@@ -3,15 +3,24 @@
 #include "CommandLine.h"
 #include "MainWindow.h"
 #include "SandboxServer.h"
+#include "api/ApiClient.h"
 #include "api/ApiEndpoint.h"
 #include "cli/Cli.h"
 #include "core/Clock.h"
+#include "intake/SubmissionEngine.h"
+#include "settings/KeychainBackend.h"
+#include "settings/Settings.h"
+#include "settings/TokenStore.h"
+#include "store/InstanceLock.h"
+#include "store/Workspace.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
 #include <QIcon>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
+#include <QNetworkInformation>
 #include <QThread>
 #include <QTimer>
 
@@ -127,29 +136,90 @@ int runWindow(int argc, char *argv[])
     parser.addOptions({ sandboxOption, apiUrlOption });
     parser.process(app);
 
+    const bool sandboxMode = parser.isSet(sandboxOption);
+    const QString title = QApplication::translate("main", "Candidate Desk");
+
+    // One window per data folder: two would send the same outbox.
+    const QString dataDir = cdesk::Workspace::defaultDataDir(sandboxMode);
+    QString error;
+    QDir().mkpath(dataDir);
+    const auto lock = cdesk::InstanceLock::acquire(dataDir, &error);
+    if (!lock) {
+        QMessageBox::information(nullptr, title, error);
+        return 1;
+    }
+    cdesk::Workspace workspace(dataDir, cdesk::Clock::system());
+    if (!workspace.open(&error)) {
+        QMessageBox::critical(nullptr, title, error);
+        return 1;
+    }
+    workspace.tidy();
+    if (!workspace.recoveredFrom().isEmpty()) {
+        QMessageBox::warning(
+            nullptr, title,
+            QApplication::translate("main",
+                                    "Your local database was damaged and could not be opened. It "
+                                    "was kept as %1, and a new one was started. Drafts and history "
+                                    "from before are in the kept file.")
+                .arg(QDir::toNativeSeparators(workspace.recoveredFrom())));
+    }
+    const auto settings = cdesk::Settings::openDefault();
+
     QNetworkAccessManager network;
     SandboxHost sandbox;
     cdesk::ApiEndpoint endpoint;
-    const bool sandboxMode = parser.isSet(sandboxOption);
     if (sandboxMode) {
-        QString error;
         const auto started = startSandbox(&sandbox, &error);
         if (!started) {
             QMessageBox::critical(
-                nullptr, QApplication::translate("main", "Candidate Desk"),
+                nullptr, title,
                 QApplication::translate("main", "The sandbox could not start: %1").arg(error));
             return 1;
         }
         endpoint = *started;
     } else {
-        // The settings dialog arrives with the window issue; until then the
-        // token comes from the environment.
-        endpoint
-            = cdesk::ApiEndpoint(QUrl(parser.value(apiUrlOption)), qgetenv("CANDIDATE_DESK_TOKEN"));
+        // The token arrives from the keychain (or CANDIDATE_DESK_TOKEN) below;
+        // the settings dialog to change it comes with the window issue.
+        endpoint = cdesk::ApiEndpoint(
+            parser.isSet(apiUrlOption) ? QUrl(parser.value(apiUrlOption)) : settings->apiUrl(), {});
     }
 
+    cdesk::ApiClient api(&network, cdesk::Clock::system());
+    api.setEndpoint(endpoint);
+    api.setTimeout(settings->timeoutMs());
+    cdesk::SubmissionEngine engine(workspace.outbox(), &api, cdesk::Clock::system());
+    engine.setConcurrency(settings->concurrency());
+
     cdesk::MainWindow window(&network, endpoint, sandboxMode);
+    QObject::connect(&engine, &cdesk::SubmissionEngine::pendingCountChanged, &window,
+                     &cdesk::MainWindow::setPendingCount);
     window.show();
+
+    // Pause the outbox while the machine is offline, where the platform can tell.
+    if (QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
+        auto online = [](QNetworkInformation::Reachability r) {
+            return r != QNetworkInformation::Reachability::Disconnected;
+        };
+        engine.setOnline(online(QNetworkInformation::instance()->reachability()));
+        QObject::connect(QNetworkInformation::instance(), &QNetworkInformation::reachabilityChanged,
+                         &engine, [&engine, online](QNetworkInformation::Reachability r) {
+                             engine.setOnline(online(r));
+                         });
+    }
+
+    cdesk::TokenStore tokens(endpoint.baseUrl(), std::make_unique<cdesk::KeychainBackend>());
+    if (sandboxMode) {
+        engine.start();
+    } else {
+        QObject::connect(&tokens, &cdesk::TokenStore::loaded, &window,
+                         [&](const QByteArray &token, cdesk::TokenStore::Location) {
+                             const cdesk::ApiEndpoint withToken(endpoint.baseUrl(), token);
+                             api.setEndpoint(withToken);
+                             window.setEndpoint(withToken);
+                             engine.start();
+                         });
+        tokens.load();
+    }
     return app.exec();
 }
 

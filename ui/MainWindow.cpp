@@ -18,6 +18,7 @@ MainWindow::MainWindow(QNetworkAccessManager *network, ApiEndpoint endpoint, boo
     , m_endpoint(std::move(endpoint))
     , m_jobs(new QListWidget)
     , m_reachability(new QLabel)
+    , m_outbox(new QLabel)
 {
     setWindowTitle(sandbox ? tr("Candidate Desk — Sandbox") : tr("Candidate Desk"));
     resize(900, 600);
@@ -54,8 +55,21 @@ MainWindow::MainWindow(QNetworkAccessManager *network, ApiEndpoint endpoint, boo
     statusBar()->addPermanentWidget(api);
     m_reachability->setObjectName(QStringLiteral("reachability"));
     statusBar()->addPermanentWidget(m_reachability);
+    m_outbox->setObjectName(QStringLiteral("outboxCount"));
+    statusBar()->addPermanentWidget(m_outbox);
 
     reloadJobs();
+}
+
+void MainWindow::setEndpoint(const ApiEndpoint &endpoint)
+{
+    m_endpoint = endpoint;
+    reloadJobs();
+}
+
+void MainWindow::setPendingCount(int pending)
+{
+    m_outbox->setText(pending > 0 ? tr("%n waiting in the outbox", nullptr, pending) : QString());
 }
 
 void MainWindow::reloadJobs()

@@ -21,6 +21,8 @@ public:
                QWidget *parent = nullptr);
 
     void reloadJobs();
+    void setEndpoint(const ApiEndpoint &endpoint);
+    void setPendingCount(int pending);
 
 Q_SIGNALS:
     void jobsLoaded(int count);
@@ -30,6 +32,7 @@ private:
     ApiEndpoint m_endpoint;
     QListWidget *m_jobs;
     QLabel *m_reachability;
+    QLabel *m_outbox;
 };
 
 } // namespace cdesk

@@ -173,7 +173,7 @@ void ApiCall::onReplyFinished(QNetworkReply *reply, const Handler &handler, qint
     m_timer->stop();
     reply->deleteLater();
     m_reply.clear();
-    const QByteArray body = reply->readAll();
+    const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
     ReplyFacts facts = ReplyFacts::from(reply, body, m_clock->now());
     facts.timedOut = m_timedOut;
     facts.cancelled = m_cancelled && !m_timedOut;

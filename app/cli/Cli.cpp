@@ -208,8 +208,9 @@ void Cli::start()
                 : tr("Unexpected argument \"%1\".").arg(positional.last()));
 
     m_settings = Settings::openDefault();
-    const QString dataDir = m_parser.isSet(u"data-dir"_s) ? m_parser.value(u"data-dir"_s)
-                                                          : Workspace::defaultDataDir();
+    const QString dataDir = m_parser.isSet(u"data-dir"_s)
+        ? m_parser.value(u"data-dir"_s)
+        : Workspace::defaultDataDir(m_parser.isSet(u"sandbox"_s));
     m_workspace = std::make_unique<Workspace>(dataDir, m_clock);
     QString error;
     if (!m_workspace->open(&error))

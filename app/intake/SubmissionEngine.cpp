@@ -84,6 +84,7 @@ void SubmissionEngine::stop()
             it.key(), m_clock->now(),
             QCoreApplication::translate("SubmissionEngine", "Stopped before the server answered."),
             errorName(ApiError::Cancelled), 0);
+        Q_EMIT submissionChanged(it.key(), SubmissionState::Pending);
     }
     m_calls.clear();
 }
@@ -119,7 +120,12 @@ void SubmissionEngine::pump()
     }
     if (m_calls.isEmpty())
         Q_EMIT idle();
-    scheduleNext();
+    // With every slot taken, wait for a call to end (done() kicks): a timer now
+    // would only find the same due rows again and spin.
+    if (inFlight() < m_concurrency)
+        scheduleNext();
+    else
+        m_timer->stop();
 }
 
 void SubmissionEngine::scheduleNext()
@@ -182,9 +188,11 @@ void SubmissionEngine::lookupThenCreate(const Submission &submission)
             settle(submission, result);
             return;
         }
-        // A server without the lookup (404, 405, 400...) still takes creates;
-        // its 409 will catch a duplicate instead.
-        if (!result.ok() && result.error != ApiError::BadToken)
+        // A server without the lookup (404, 405, 400, 501) still takes creates;
+        // its 409 will catch a duplicate instead. Other failures are not a
+        // reason to stop looking.
+        const int status = result.httpStatus;
+        if (!result.ok() && (status == 400 || status == 404 || status == 405 || status == 501))
             m_lookupUnsupported = true;
         if (result.error == ApiError::BadToken) {
             settle(submission, result);

@@ -14,9 +14,10 @@ using namespace Qt::StringLiterals;
 
 namespace cdesk {
 
-QString Workspace::defaultDataDir()
+QString Workspace::defaultDataDir(bool sandbox)
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    const QString base = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return sandbox ? base + u"/sandbox-workspace"_s : base;
 }
 
 Workspace::Workspace(QString dataDir, Clock *clock)

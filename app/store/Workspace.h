@@ -22,8 +22,10 @@ class Workspace
 {
     Q_DECLARE_TR_FUNCTIONS(Workspace)
 public:
-    // Where the data lives unless told otherwise (QStandardPaths' AppDataLocation).
-    static QString defaultDataDir();
+    // Where the data lives unless told otherwise (QStandardPaths'
+    // AppDataLocation). The sandbox gets a workspace of its own, so nothing
+    // tried there can ever be sent to a real account.
+    static QString defaultDataDir(bool sandbox = false);
 
     Workspace(QString dataDir, Clock *clock);
     ~Workspace();
