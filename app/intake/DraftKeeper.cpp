@@ -1,0 +1,81 @@
+#include "DraftKeeper.h"
+
+#include "store/DraftStore.h"
+
+#include <QTimer>
+
+namespace cdesk {
+
+DraftKeeper::DraftKeeper(DraftStore *store, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_timer(new QTimer(this))
+{
+    m_timer->setSingleShot(true);
+    m_timer->setInterval(300);
+    connect(m_timer, &QTimer::timeout, this, &DraftKeeper::flush);
+}
+
+DraftKeeper::~DraftKeeper()
+{
+    flush(); // whatever was typed last is kept, even when the window goes
+}
+
+void DraftKeeper::setDelay(int ms)
+{
+    m_timer->setInterval(qMax(0, ms));
+}
+
+int DraftKeeper::delay() const
+{
+    return m_timer->interval();
+}
+
+void DraftKeeper::setCurrentId(qint64 id)
+{
+    flush();
+    m_currentId = id;
+    m_dirty = false;
+}
+
+void DraftKeeper::edited(const Candidate &candidate, const QJsonObject &extra)
+{
+    m_candidate = candidate;
+    m_extra = extra;
+    m_dirty = true;
+    m_timer->start();
+}
+
+bool DraftKeeper::flush()
+{
+    m_timer->stop();
+    if (!m_dirty)
+        return true;
+    Draft draft;
+    draft.id = m_currentId;
+    draft.candidate = m_candidate;
+    draft.extra = m_extra;
+    QString error;
+    const qint64 id = m_store->save(draft, &error);
+    if (id == 0) {
+        Q_EMIT saveFailed(tr("Your draft could not be saved: %1. It stays in the form; it will be "
+                             "tried again as you type.")
+                              .arg(error));
+        return false;
+    }
+    m_currentId = id;
+    m_dirty = false;
+    Q_EMIT saved(id);
+    return true;
+}
+
+void DraftKeeper::discardCurrent()
+{
+    m_timer->stop();
+    m_dirty = false;
+    if (m_currentId != 0)
+        m_store->remove(m_currentId);
+    m_currentId = 0;
+}
+
+} // namespace cdesk

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "model/Candidate.h"
+
+#include <QJsonObject>
+#include <QObject>
+
+class QTimer;
+
+namespace cdesk {
+
+class DraftStore;
+
+// Keeps what the recruiter is typing on disk as they type: each change is
+// saved after a short pause (debounced), and at once on flush() (closing the
+// window, switching drafts, submitting). A failed save (a full disk) is
+// reported and tried again on the next change; the form keeps its contents.
+class DraftKeeper : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DraftKeeper(DraftStore *store, QObject *parent = nullptr);
+    ~DraftKeeper() override;
+
+    void setDelay(int ms);
+    int delay() const;
+
+    // The draft being edited; 0: a new one (made at the first save).
+    qint64 currentId() const { return m_currentId; }
+    void setCurrentId(qint64 id);
+
+    // Something changed: save it after the delay.
+    void edited(const Candidate &candidate, const QJsonObject &extra);
+    // Save now what is pending; true when nothing is left unsaved.
+    bool flush();
+    bool hasUnsavedChanges() const { return m_dirty; }
+
+    // Forget the current draft (after it was sent): removes it from the store.
+    void discardCurrent();
+
+Q_SIGNALS:
+    void saved(qint64 draftId);
+    void saveFailed(const QString &message);
+
+private:
+    DraftStore *m_store;
+    QTimer *m_timer;
+    qint64 m_currentId = 0;
+    Candidate m_candidate;
+    QJsonObject m_extra;
+    bool m_dirty = false;
+};
+
+} // namespace cdesk
