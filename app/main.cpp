@@ -1,8 +1,10 @@
 // Candidate Desk: the composition root. Builds the objects the window and the
 // command line use, and is the only file that knows the sandbox exists.
 #include "CommandLine.h"
+#include "FirstRunDialog.h"
 #include "MainWindow.h"
 #include "SandboxServer.h"
+#include "SettingsDialog.h"
 #include "api/ApiClient.h"
 #include "api/ApiEndpoint.h"
 #include "cli/Cli.h"
@@ -112,6 +114,29 @@ int runCommandLine(int argc, char *argv[])
     return app.exec();
 }
 
+// Before the window: a first run without an API address offers the sandbox
+// or the recruiter's account. Returns false when the recruiter closed it.
+bool firstRun(cdesk::Settings *settings, cdesk::TokenStore *tokens, QNetworkAccessManager *network,
+              bool *sandbox)
+{
+    cdesk::FirstRunDialog first;
+    enum { None, Sandbox, Account } choice = None;
+    QObject::connect(&first, &cdesk::FirstRunDialog::sandboxChosen, [&] { choice = Sandbox; });
+    QObject::connect(&first, &cdesk::FirstRunDialog::connectChosen, [&] { choice = Account; });
+    // Modal before the main event loop runs: nothing else is on the screen yet.
+    first.exec();
+    if (choice == Sandbox) {
+        settings->setSandboxMode(true);
+        *sandbox = true;
+        return true;
+    }
+    if (choice == Account) {
+        cdesk::SettingsDialog dialog(settings, tokens, network);
+        return dialog.exec() == QDialog::Accepted && !settings->apiUrl().isEmpty();
+    }
+    return false;
+}
+
 int runWindow(int argc, char *argv[])
 {
     QApplication app(argc, argv);
@@ -136,8 +161,19 @@ int runWindow(int argc, char *argv[])
     parser.addOptions({ sandboxOption, apiUrlOption });
     parser.process(app);
 
-    const bool sandboxMode = parser.isSet(sandboxOption);
     const QString title = QApplication::translate("main", "Candidate Desk");
+    const auto settings = cdesk::Settings::openDefault();
+    QNetworkAccessManager network;
+    auto apiUrl = [&] {
+        return parser.isSet(apiUrlOption) ? QUrl(parser.value(apiUrlOption)) : settings->apiUrl();
+    };
+    cdesk::TokenStore tokens(apiUrl(), std::make_unique<cdesk::KeychainBackend>());
+
+    bool sandboxMode
+        = parser.isSet(sandboxOption) || (apiUrl().isEmpty() && settings->sandboxMode());
+    if (!sandboxMode && apiUrl().isEmpty()
+        && !firstRun(settings.get(), &tokens, &network, &sandboxMode))
+        return 0;
 
     // One window per data folder: two would send the same outbox.
     const QString dataDir = cdesk::Workspace::defaultDataDir(sandboxMode);
@@ -163,11 +199,10 @@ int runWindow(int argc, char *argv[])
                                     "from before are in the kept file.")
                 .arg(QDir::toNativeSeparators(workspace.recoveredFrom())));
     }
-    const auto settings = cdesk::Settings::openDefault();
 
-    QNetworkAccessManager network;
     SandboxHost sandbox;
-    cdesk::ApiEndpoint endpoint;
+    cdesk::ApiClient api(&network, cdesk::Clock::system());
+    api.setTimeout(settings->timeoutMs());
     if (sandboxMode) {
         const auto started = startSandbox(&sandbox, &error);
         if (!started) {
@@ -176,24 +211,12 @@ int runWindow(int argc, char *argv[])
                 QApplication::translate("main", "The sandbox could not start: %1").arg(error));
             return 1;
         }
-        endpoint = *started;
+        api.setEndpoint(*started);
     } else {
-        // The token arrives from the keychain (or CANDIDATE_DESK_TOKEN) below;
-        // the settings dialog to change it comes with the window issue.
-        endpoint = cdesk::ApiEndpoint(
-            parser.isSet(apiUrlOption) ? QUrl(parser.value(apiUrlOption)) : settings->apiUrl(), {});
+        api.setEndpoint(cdesk::ApiEndpoint(apiUrl(), {})); // the token arrives below
     }
-
-    cdesk::ApiClient api(&network, cdesk::Clock::system());
-    api.setEndpoint(endpoint);
-    api.setTimeout(settings->timeoutMs());
     cdesk::SubmissionEngine engine(workspace.outbox(), &api, cdesk::Clock::system());
     engine.setConcurrency(settings->concurrency());
-
-    cdesk::MainWindow window(&network, endpoint, sandboxMode);
-    QObject::connect(&engine, &cdesk::SubmissionEngine::pendingCountChanged, &window,
-                     &cdesk::MainWindow::setPendingCount);
-    window.show();
 
     // Pause the outbox while the machine is offline, where the platform can tell.
     if (QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
@@ -207,17 +230,32 @@ int runWindow(int argc, char *argv[])
                          });
     }
 
-    cdesk::TokenStore tokens(endpoint.baseUrl(), std::make_unique<cdesk::KeychainBackend>());
+    cdesk::MainWindow::Services services;
+    services.workspace = &workspace;
+    services.engine = &engine;
+    services.api = &api;
+    services.settings = settings.get();
+    services.tokens = sandboxMode ? nullptr : &tokens;
+    services.network = &network;
+    services.sandbox = sandboxMode;
+    cdesk::MainWindow window(services);
+    window.show();
+
     if (sandboxMode) {
         engine.start();
     } else {
+        // The token comes from the keychain (or CANDIDATE_DESK_TOKEN), asynchronously;
+        // after the settings change, the address and the token are read again.
         QObject::connect(&tokens, &cdesk::TokenStore::loaded, &window,
                          [&](const QByteArray &token, cdesk::TokenStore::Location) {
-                             const cdesk::ApiEndpoint withToken(endpoint.baseUrl(), token);
-                             api.setEndpoint(withToken);
-                             window.setEndpoint(withToken);
+                             api.setEndpoint(cdesk::ApiEndpoint(apiUrl(), token));
+                             window.endpointChanged();
                              engine.start();
                          });
+        QObject::connect(&window, &cdesk::MainWindow::settingsChanged, &tokens, [&] {
+            tokens.setApiUrl(apiUrl());
+            tokens.load();
+        });
         tokens.load();
     }
     return app.exec();

@@ -1,97 +1,260 @@
 #include "MainWindow.h"
 
-#include "api/JobListFetch.h"
+#include "CandidateForm.h"
+#include "CandidatePane.h"
+#include "HistoryPane.h"
+#include "JobPicker.h"
+#include "SettingsDialog.h"
+#include "api/ApiClient.h"
+#include "intake/DraftKeeper.h"
+#include "intake/SubmissionEngine.h"
+#include "settings/Settings.h"
+#include "store/DraftStore.h"
+#include "store/HistoryStore.h"
+#include "store/JobCache.h"
+#include "store/Outbox.h"
+#include "store/Workspace.h"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QLabel>
-#include <QListWidget>
+#include <QLocale>
+#include <QMenu>
 #include <QMenuBar>
+#include <QSplitter>
 #include <QStatusBar>
-#include <QVBoxLayout>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
 
 namespace cdesk {
 
-MainWindow::MainWindow(QNetworkAccessManager *network, ApiEndpoint endpoint, bool sandbox,
-                       QWidget *parent)
-    : QMainWindow(parent)
-    , m_network(network)
-    , m_endpoint(std::move(endpoint))
-    , m_jobs(new QListWidget)
-    , m_reachability(new QLabel)
-    , m_outbox(new QLabel)
+class MainWindow::Private
 {
-    setWindowTitle(sandbox ? tr("Candidate Desk — Sandbox") : tr("Candidate Desk"));
-    resize(900, 600);
+public:
+    Services services;
+    CandidatePane *candidate = nullptr;
+    HistoryPane *history = nullptr;
+    QLabel *api = nullptr;
+    QLabel *reachability = nullptr;
+    QLabel *outbox = nullptr;
+    QMenu *draftsMenu = nullptr;
+    QTimer *historyRefresh = nullptr;
+};
 
-    auto *central = new QWidget;
-    auto *layout = new QVBoxLayout(central);
-    auto *heading = new QLabel(tr("<b>Open jobs</b> — candidates you submit can be mapped to "
-                                  "these, or go to the Talent Pool."));
-    heading->setWordWrap(true);
-    layout->addWidget(heading);
-    m_jobs->setObjectName(QStringLiteral("jobList"));
-    layout->addWidget(m_jobs);
-    setCentralWidget(central);
+MainWindow::MainWindow(const Services &services, QWidget *parent)
+    : QMainWindow(parent)
+    , d(std::make_unique<Private>())
+{
+    d->services = services;
+    setWindowTitle(services.sandbox ? tr("Candidate Desk — Sandbox") : tr("Candidate Desk"));
+    resize(1200, 760);
 
-    auto *fileMenu = menuBar()->addMenu(tr("&File"));
-    auto *refresh = fileMenu->addAction(tr("&Refresh jobs"), this, &MainWindow::reloadJobs);
-    refresh->setShortcut(QKeySequence::Refresh);
-    fileMenu->addSeparator();
-    auto *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
+    d->candidate = new CandidatePane(
+        { services.workspace, services.engine, services.api, services.settings });
+    d->candidate->setObjectName(u"candidatePane"_s);
+    d->history = new HistoryPane(services.workspace->history());
+    d->history->setObjectName(u"historyPane"_s);
+    auto *splitter = new QSplitter;
+    splitter->addWidget(d->candidate);
+    splitter->addWidget(d->history);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+    setCentralWidget(splitter);
 
-    if (sandbox) {
-        auto *badge = new QLabel(tr("SANDBOX"));
-        badge->setObjectName(QStringLiteral("sandboxBadge"));
-        badge->setToolTip(tr("You are trying Candidate Desk against a local sandbox. Nothing "
-                             "reaches a real applicant tracking system."));
-        badge->setStyleSheet(QStringLiteral(
-            "QLabel { background: #b45309; color: white; font-weight: bold; padding: 1px 6px;"
-            " border-radius: 3px; }"));
-        statusBar()->addPermanentWidget(badge);
-    }
-    auto *api = new QLabel(m_endpoint.baseUrl().toDisplayString());
-    api->setObjectName(QStringLiteral("apiUrl"));
-    statusBar()->addPermanentWidget(api);
-    m_reachability->setObjectName(QStringLiteral("reachability"));
-    statusBar()->addPermanentWidget(m_reachability);
-    m_outbox->setObjectName(QStringLiteral("outboxCount"));
-    statusBar()->addPermanentWidget(m_outbox);
+    createActions();
+    createStatusBar();
 
+    // The history follows the outbox, at most a few times a second.
+    d->historyRefresh = new QTimer(this);
+    d->historyRefresh->setSingleShot(true);
+    d->historyRefresh->setInterval(150);
+    connect(d->historyRefresh, &QTimer::timeout, d->history, &HistoryPane::refresh);
+    connect(services.engine, &SubmissionEngine::submissionChanged, d->historyRefresh,
+            qOverload<>(&QTimer::start));
+    connect(d->candidate, &CandidatePane::submissionQueued, d->historyRefresh,
+            qOverload<>(&QTimer::start));
+    connect(services.engine, &SubmissionEngine::pendingCountChanged, this,
+            &MainWindow::setPendingCount);
+    connect(d->history, &HistoryPane::retryRequested, this, [this](qint64 id) {
+        d->services.workspace->outbox()->retry(id);
+        d->services.engine->kick();
+        d->historyRefresh->start();
+    });
+    connect(d->history, &HistoryPane::updateRequested, this, [this](const Submission &s) {
+        const qint64 target = s.serverId ? *s.serverId : s.duplicateOf.value_or(s.targetId);
+        if (target > 0)
+            d->candidate->loadForUpdate(target);
+    });
+    connect(d->candidate, &CandidatePane::openSettingsRequested, this, &MainWindow::openSettings);
+    connect(d->candidate->form()->jobPicker(), &JobPicker::refreshRequested, this,
+            &MainWindow::reloadJobs);
+
+    setPendingCount(services.workspace->outbox()->pendingCount());
+    d->candidate->restoreLatestDraft();
     reloadJobs();
 }
 
-void MainWindow::setEndpoint(const ApiEndpoint &endpoint)
+MainWindow::~MainWindow() = default;
+
+CandidatePane *MainWindow::candidatePane() const
 {
-    m_endpoint = endpoint;
-    reloadJobs();
+    return d->candidate;
+}
+
+HistoryPane *MainWindow::historyPane() const
+{
+    return d->history;
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *newCandidate
+        = file->addAction(tr("&New candidate"), d->candidate, &CandidatePane::newCandidate);
+    newCandidate->setShortcut(QKeySequence::New);
+    QAction *save = file->addAction(tr("&Save draft"), d->candidate, &CandidatePane::saveDraft);
+    save->setShortcut(QKeySequence::Save);
+    d->draftsMenu = file->addMenu(tr("&Drafts"));
+    connect(d->draftsMenu, &QMenu::aboutToShow, this, &MainWindow::fillDraftsMenu);
+    file->addSeparator();
+    QAction *settings = file->addAction(tr("S&ettings…"), this, &MainWindow::openSettings);
+    settings->setShortcut(QKeySequence::Preferences);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *candidate = menuBar()->addMenu(tr("&Candidate"));
+    QAction *submit = candidate->addAction(tr("S&ubmit"), d->candidate, &CandidatePane::submit);
+    submit->setObjectName(u"submitAction"_s);
+    submit->setShortcuts(
+        { QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter) });
+    QAction *pickJob = candidate->addAction(
+        tr("Choose &job"), this, [this] { d->candidate->form()->jobPicker()->focusSearch(); });
+    pickJob->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));
+    QAction *refresh = candidate->addAction(tr("&Refresh jobs"), this, &MainWindow::reloadJobs);
+    refresh->setShortcut(QKeySequence::Refresh);
+
+    QMenu *history = menuBar()->addMenu(tr("&History"));
+    QAction *find = history->addAction(tr("&Find…"), d->history, &HistoryPane::focusSearch);
+    find->setShortcut(QKeySequence::Find);
+    // Shortcuts work from any pane, not only from the menu bar's focus.
+    for (QAction *action : { newCandidate, save, submit, pickJob, refresh, find })
+        action->setShortcutContext(Qt::WindowShortcut);
+}
+
+void MainWindow::fillDraftsMenu()
+{
+    d->draftsMenu->clear();
+    const QList<Draft> drafts = d->services.workspace->drafts()->list();
+    if (drafts.isEmpty()) {
+        d->draftsMenu->addAction(tr("No drafts"))->setEnabled(false);
+        return;
+    }
+    for (const Draft &draft : drafts) {
+        const QString name
+            = draft.candidate.name.isEmpty() ? tr("(no name)") : draft.candidate.name;
+        const QString when
+            = QLocale().toString(draft.updatedAt.toLocalTime(), QLocale::ShortFormat);
+        QMenu *entry = d->draftsMenu->addMenu(tr("%1 — %2").arg(name, when));
+        entry->addAction(tr("Open"), this, [this, id = draft.id] { d->candidate->openDraft(id); });
+        entry->addAction(tr("Delete"), this,
+                         [this, id = draft.id] { d->services.workspace->drafts()->remove(id); });
+    }
+}
+
+void MainWindow::createStatusBar()
+{
+    if (d->services.sandbox) {
+        auto *badge = new QLabel(tr("SANDBOX"));
+        badge->setObjectName(u"sandboxBadge"_s);
+        badge->setToolTip(tr("You are trying Candidate Desk against a local sandbox. Nothing "
+                             "reaches a real applicant tracking system."));
+        badge->setStyleSheet(u"QLabel { background: #b45309; color: white; font-weight: bold;"
+                             " padding: 1px 6px; border-radius: 3px; }"_s);
+        statusBar()->addPermanentWidget(badge);
+    }
+    d->api = new QLabel;
+    d->api->setObjectName(u"apiUrl"_s);
+    d->reachability = new QLabel;
+    d->reachability->setObjectName(u"reachability"_s);
+    d->outbox = new QLabel;
+    d->outbox->setObjectName(u"outboxCount"_s);
+    for (QLabel *label : { d->api, d->reachability, d->outbox })
+        statusBar()->addPermanentWidget(label);
+    d->api->setText(d->services.api->endpoint().baseUrl().toDisplayString());
 }
 
 void MainWindow::setPendingCount(int pending)
 {
-    m_outbox->setText(pending > 0 ? tr("%n waiting in the outbox", nullptr, pending) : QString());
+    d->outbox->setText(pending > 0 ? tr("%n waiting in the outbox", nullptr, pending)
+                                   : tr("Outbox empty"));
+}
+
+void MainWindow::endpointChanged()
+{
+    d->api->setText(d->services.api->endpoint().baseUrl().toDisplayString());
+    reloadJobs();
+    d->services.engine->kick();
 }
 
 void MainWindow::reloadJobs()
 {
-    m_reachability->setText(tr("Connecting…"));
-    auto *fetch = new JobListFetch(m_network, m_endpoint, this);
-    connect(fetch, &JobListFetch::finished, this,
-            [this, fetch](const QList<Job> &jobs, const QString &error) {
-                fetch->deleteLater();
-                if (!error.isEmpty()) {
-                    m_reachability->setText(tr("Not reachable"));
-                    statusBar()->showMessage(error);
-                    return;
-                }
-                m_reachability->setText(tr("Connected"));
-                m_jobs->clear();
-                for (const Job &job : jobs) {
-                    m_jobs->addItem(tr("%1 — %2, %3").arg(job.title, job.department, job.location));
-                }
-                Q_EMIT jobsLoaded(int(jobs.size()));
-            });
-    fetch->start();
+    JobPicker *picker = d->candidate->form()->jobPicker();
+    picker->setLoading(true);
+    d->reachability->setText(tr("Connecting…"));
+    ApiCall *call = d->services.api->listJobs();
+    connect(call, &ApiCall::finished, this, [this, picker](const ApiResult &result) {
+        picker->setLoading(false);
+        JobCache *cache = d->services.workspace->jobCache();
+        QList<Job> jobs = result.jobs;
+        bool fromCache = false;
+        if (result.ok()) {
+            cache->replace(jobs);
+            d->reachability->setText(tr("Connected"));
+            d->reachability->setToolTip({});
+        } else {
+            // Offline (or refused): the last list we had, and how old it is.
+            jobs = cache->jobs();
+            fromCache = true;
+            d->reachability->setText(tr("Not reachable"));
+            d->reachability->setToolTip(result.message);
+            statusBar()->showMessage(result.message, 15000);
+            if (result.error == ApiError::BadToken)
+                picker->setError(result.message);
+        }
+        picker->setJobs(jobs,
+                        fromCache ? cache->fetchedAt().value_or(QDateTime())
+                                  : QDateTime::currentDateTimeUtc(),
+                        fromCache);
+        QHash<qint64, QString> titles;
+        for (const Job &job : jobs)
+            titles.insert(job.id, job.title);
+        d->history->setJobTitles(titles);
+        Q_EMIT jobsLoaded(int(jobs.size()), fromCache);
+    });
+}
+
+void MainWindow::openSettings()
+{
+    if (!d->services.tokens) {
+        statusBar()->showMessage(tr("The sandbox needs no settings: it is local and has its own "
+                                    "token."),
+                                 8000);
+        return;
+    }
+    auto *dialog
+        = new SettingsDialog(d->services.settings, d->services.tokens, d->services.network, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, &MainWindow::settingsChanged);
+    dialog->open();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    // Whatever was typed last is on disk before the window goes.
+    d->candidate->drafts()->flush();
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace cdesk

@@ -1,38 +1,67 @@
 #pragma once
 
-#include "api/ApiEndpoint.h"
-
 #include <QMainWindow>
 
 class QLabel;
-class QListWidget;
 class QNetworkAccessManager;
 
 namespace cdesk {
 
-// The recruiter's window. For now a skeleton that shows which API it talks to,
-// whether it answers, and the open jobs it lists; the form, the drop zone, the
-// job picker and the history come with the window issue.
+class ApiClient;
+class CandidatePane;
+class HistoryPane;
+class Settings;
+class SubmissionEngine;
+class TokenStore;
+class Workspace;
+
+// The recruiter's window. It only composes: the candidate pane (form, drafts,
+// submitting), the history pane, the menus and shortcuts, and a status bar
+// that says which API it talks to (SANDBOX in sandbox mode), whether it
+// answers, and how many submissions wait in the outbox.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    MainWindow(QNetworkAccessManager *network, ApiEndpoint endpoint, bool sandbox,
-               QWidget *parent = nullptr);
+    struct Services
+    {
+        Workspace *workspace = nullptr;
+        SubmissionEngine *engine = nullptr;
+        ApiClient *api = nullptr;
+        Settings *settings = nullptr;
+        TokenStore *tokens = nullptr; // may be null (sandbox mode)
+        QNetworkAccessManager *network = nullptr;
+        bool sandbox = false;
+    };
+
+    explicit MainWindow(const Services &services, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    CandidatePane *candidatePane() const;
+    HistoryPane *historyPane() const;
 
     void reloadJobs();
-    void setEndpoint(const ApiEndpoint &endpoint);
     void setPendingCount(int pending);
+    void openSettings();
+    // The API's address or token changed (settings, a token loaded late).
+    void endpointChanged();
 
 Q_SIGNALS:
-    void jobsLoaded(int count);
+    void jobsLoaded(int count, bool fromCache);
+    // The settings dialog was accepted: the composition root reloads the
+    // address and the token, then calls endpointChanged().
+    void settingsChanged();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    QNetworkAccessManager *m_network;
-    ApiEndpoint m_endpoint;
-    QListWidget *m_jobs;
-    QLabel *m_reachability;
-    QLabel *m_outbox;
+    void createActions();
+    void createStatusBar();
+    void fillDraftsMenu();
+
+    class Private;
+    std::unique_ptr<Private> d;
 };
 
 } // namespace cdesk

@@ -60,6 +60,10 @@ void SubmissionEngine::setBackoff(qint64 baseMs, qint64 capMs)
 
 void SubmissionEngine::start()
 {
+    if (m_running) {
+        kick(); // already draining; rows in flight must not be "recovered"
+        return;
+    }
     m_outbox->recoverInterrupted();
     m_running = true;
     if (m_pollTimer->interval() > 0)

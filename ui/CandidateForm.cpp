@@ -1,0 +1,755 @@
+#include "CandidateForm.h"
+
+#include "CustomFieldsEditor.h"
+#include "JobPicker.h"
+#include "ResumeDropZone.h"
+#include "SourcePicker.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHash>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QScopedValueRollback>
+#include <QStyle>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace cdesk {
+
+namespace {
+
+// The custom field the consent checkbox owns.
+const QString kConsentKey = u"consent_given_at"_s;
+const QString kCustomPrefix = u"custom_fields."_s;
+
+// extraState() keys.
+const QString kUpdateTarget = u"update_target"_s;
+const QString kConsent = u"consent_given_at"_s;
+const QString kOriginal = u"original"_s;
+const QString kTouched = u"touched"_s;
+const QString kCustomRows = u"custom_rows"_s;
+const QString kLastSource = u"last_source"_s;
+
+constexpr CandidateField kAllFields[] = {
+    CandidateField::Name,         CandidateField::Email,     CandidateField::Phone,
+    CandidateField::Resume,       CandidateField::ResumeUrl, CandidateField::JobId,
+    CandidateField::Source,       CandidateField::Industry,  CandidateField::Department,
+    CandidateField::CustomFields,
+};
+
+// Red text under a field, a red frame around it: drawn from properties, so
+// the palette and the platform style stay as they are everywhere else.
+const QString kStyleSheet = uR"(
+QLabel[fieldError="true"] { color: #b3261e; }
+QLineEdit[invalid="true"], QComboBox[invalid="true"], QListView[invalid="true"] {
+    border: 1px solid #b3261e; border-radius: 3px; padding: 2px;
+}
+cdesk--ResumeDropZone[invalid="true"] { border: 2px solid #b3261e; }
+QLabel#formBanner {
+    background: #fdecea; color: #5f2120; border: 1px solid #f1aeb5; border-radius: 4px;
+    padding: 6px;
+}
+)"_s;
+
+void markInvalid(QWidget *widget, bool invalid)
+{
+    if (widget->property("invalid").toBool() == invalid)
+        return;
+    widget->setProperty("invalid", invalid);
+    widget->style()->unpolish(widget);
+    widget->style()->polish(widget);
+    widget->update();
+}
+
+// Server text is shown as it is, never as markup.
+QLabel *errorLabel(const QString &objectName, QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setProperty("fieldError", true);
+    label->setTextFormat(Qt::PlainText);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setVisible(false);
+    return label;
+}
+
+QString nullIfEmpty(const QString &text)
+{
+    return text.isEmpty() ? QString() : text;
+}
+
+} // namespace
+
+class CandidateForm::Private
+{
+public:
+    // One line of text with its message under it.
+    struct TextField
+    {
+        CandidateField field;
+        QLineEdit *edit = nullptr;
+        QLabel *error = nullptr;
+    };
+
+    CandidateForm *q = nullptr;
+    CandidateValidator m_validator;
+
+    QLabel *m_mode = nullptr;
+    QLabel *m_banner = nullptr;
+    QLineEdit *m_name = nullptr;
+    QLineEdit *m_email = nullptr;
+    QLineEdit *m_phone = nullptr;
+    ResumeDropZone *m_resume = nullptr;
+    JobPicker *m_job = nullptr;
+    SourcePicker *m_source = nullptr;
+    QLabel *m_sourceError = nullptr;
+    QLineEdit *m_industry = nullptr;
+    QLineEdit *m_department = nullptr;
+    CustomFieldsEditor *m_custom = nullptr;
+    QCheckBox *m_consent = nullptr;
+    QLabel *m_consentTime = nullptr;
+    QLabel *m_consentError = nullptr;
+    QPushButton *m_submit = nullptr;
+    QList<TextField> m_textFields; // name, email, phone, industry, department
+
+    std::optional<qint64> m_updateTarget;
+    QString m_consentGivenAt; // ISO 8601 UTC; empty: not given
+    QString m_defaultSource;
+    // What setCandidate() loaded (or the server's record in startUpdate()):
+    // changedFields() measures against it.
+    Candidate m_original;
+    // Fields the recruiter changed; with m_original, what an update sends.
+    CandidateFields m_touched;
+    // Typed in since they were last checked: leaving them checks them.
+    CandidateFields m_dirty;
+    // Set while the form fills itself: nothing of that is the recruiter's edit.
+    bool m_loading = false;
+
+    TextField *textField(CandidateField field)
+    {
+        for (auto &entry : m_textFields) {
+            if (entry.field == field)
+                return &entry;
+        }
+        return nullptr;
+    }
+
+    QString check(CandidateField field, QString *value) const
+    {
+        switch (field) {
+        case CandidateField::Name:
+            return m_validator.checkName(value);
+        case CandidateField::Email:
+            return m_validator.checkEmail(value);
+        case CandidateField::Phone:
+            return m_validator.checkPhone(value);
+        case CandidateField::Industry:
+            return m_validator.checkIndustry(value);
+        case CandidateField::Department:
+            return m_validator.checkDepartment(value);
+        case CandidateField::Source:
+            return m_validator.checkSource(value);
+        default:
+            break;
+        }
+        return {};
+    }
+
+    static void showMessage(QLabel *label, QWidget *field, const QString &message)
+    {
+        label->setText(message);
+        label->setVisible(!message.isEmpty());
+        markInvalid(field, !message.isEmpty());
+        // Screen readers read the problem with the field, not only the red.
+        field->setAccessibleDescription(message);
+    }
+
+    // Checks one line of text; the value is normalised (E.164, trimmed, NFC)
+    // only when it passes, so a refused value stays exactly as typed.
+    // Returns the message.
+    QString checkText(TextField &entry)
+    {
+        QString value = entry.edit->text();
+        const QString message = check(entry.field, &value);
+        if (message.isEmpty() && value != entry.edit->text())
+            entry.edit->setText(value);
+        showMessage(entry.error, entry.edit, message);
+        m_dirty.remove(entry.field);
+        return message;
+    }
+
+    QString checkSource()
+    {
+        QString value = m_source->source();
+        const QString message = m_validator.checkSource(&value);
+        if (message.isEmpty() && value != m_source->source())
+            m_source->setSource(value);
+        showMessage(m_sourceError, m_source->comboBox(), message);
+        m_dirty.remove(CandidateField::Source);
+        return message;
+    }
+
+    void touch(CandidateField field)
+    {
+        if (m_loading)
+            return;
+        m_touched.insert(field);
+        Q_EMIT q->edited();
+    }
+
+    void setConsent(const QString &givenAt)
+    {
+        m_consentGivenAt = givenAt;
+        m_consent->setChecked(!givenAt.isEmpty());
+        const QDateTime when = QDateTime::fromString(givenAt, Qt::ISODateWithMs);
+        m_consentTime->setText(
+            when.isValid() ? CandidateForm::tr("Recorded %1")
+                                 .arg(QLocale().toString(when.toLocalTime(), QLocale::ShortFormat))
+                           : QString());
+        m_consentTime->setVisible(when.isValid());
+    }
+
+    void updateMode()
+    {
+        if (m_updateTarget) {
+            m_mode->setText(CandidateForm::tr("Update #%1 — Submit changes only what you edit")
+                                .arg(*m_updateTarget));
+            m_submit->setText(CandidateForm::tr("Update #%1").arg(*m_updateTarget));
+        } else {
+            m_mode->setText(CandidateForm::tr("New candidate — Submit creates it"));
+            m_submit->setText(CandidateForm::tr("Submit"));
+        }
+    }
+
+    bool differs(CandidateField field, const Candidate &now) const
+    {
+        const Candidate &was = m_original;
+        switch (field) {
+        case CandidateField::Name:
+            return now.name != was.name;
+        case CandidateField::Email:
+            return now.email != was.email;
+        case CandidateField::Phone:
+            return now.phone != was.phone;
+        case CandidateField::Resume:
+            return now.resumeFile != was.resumeFile;
+        case CandidateField::ResumeUrl:
+            return now.resumeUrl != was.resumeUrl;
+        case CandidateField::JobId:
+            return now.jobId != was.jobId;
+        case CandidateField::Source:
+            return now.source != was.source;
+        case CandidateField::Industry:
+            return now.industry != was.industry;
+        case CandidateField::Department:
+            return now.department != was.department;
+        case CandidateField::CustomFields:
+            return now.customFields != was.customFields;
+        }
+        return false;
+    }
+
+    void build();
+};
+
+void CandidateForm::Private::build()
+{
+    // Widgets are made in the order they show: the focus chain follows the
+    // order of creation, so Tab walks the form top to bottom.
+    m_mode = new QLabel(q);
+    m_mode->setObjectName(u"modeLabel"_s);
+    QFont bold = m_mode->font();
+    bold.setBold(true);
+    m_mode->setFont(bold);
+
+    m_banner = errorLabel(u"formBanner"_s, q);
+    m_banner->setProperty("fieldError", false);
+
+    auto *form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    form->setLabelAlignment(Qt::AlignLeft | Qt::AlignTop);
+
+    const auto textField = [&](CandidateField field, const QString &labelText,
+                               const QString &objectName, const QString &placeholder) {
+        // The label first, so it precedes its field in the focus chain too.
+        auto *label = new QLabel(labelText, q);
+        auto *edit = new QLineEdit(q);
+        edit->setObjectName(objectName);
+        edit->setPlaceholderText(placeholder);
+        auto *error = errorLabel(fieldName(field) + u"Error"_s, q);
+        label->setBuddy(edit);
+        auto *box = new QVBoxLayout;
+        box->setSpacing(2);
+        box->addWidget(edit);
+        box->addWidget(error);
+        form->addRow(label, box);
+        m_textFields.append({ field, edit, error });
+        return edit;
+    };
+
+    m_name = textField(CandidateField::Name, CandidateForm::tr("&Name"), u"nameEdit"_s,
+                       CandidateForm::tr("Asha Rao"));
+    m_email = textField(CandidateField::Email, CandidateForm::tr("E&mail"), u"emailEdit"_s,
+                        CandidateForm::tr("asha.rao@example.com"));
+    m_email->setInputMethodHints(Qt::ImhEmailCharactersOnly);
+    m_phone = textField(CandidateField::Phone, CandidateForm::tr("&Phone"), u"phoneEdit"_s,
+                        CandidateForm::tr("+91 98765 43210"));
+    m_phone->setInputMethodHints(Qt::ImhDialableCharactersOnly);
+
+    auto *resumeLabel = new QLabel(CandidateForm::tr("&Resume"), q);
+    m_resume = new ResumeDropZone(q);
+    m_resume->setObjectName(u"resumeZone"_s);
+    resumeLabel->setBuddy(m_resume);
+    form->addRow(resumeLabel, m_resume);
+
+    auto *jobLabel = new QLabel(CandidateForm::tr("&Job"), q);
+    m_job = new JobPicker(q);
+    m_job->setObjectName(u"jobPicker"_s);
+    jobLabel->setBuddy(m_job);
+    form->addRow(jobLabel, m_job);
+
+    auto *sourceLabel = new QLabel(CandidateForm::tr("&Source"), q);
+    m_source = new SourcePicker(q);
+    m_source->setObjectName(u"sourcePicker"_s);
+    m_sourceError = errorLabel(u"sourceError"_s, q);
+    sourceLabel->setBuddy(m_source);
+    {
+        auto *box = new QVBoxLayout;
+        box->setSpacing(2);
+        box->addWidget(m_source);
+        box->addWidget(m_sourceError);
+        form->addRow(sourceLabel, box);
+    }
+
+    m_industry = textField(CandidateField::Industry, CandidateForm::tr("&Industry"),
+                           u"industryEdit"_s, CandidateForm::tr("Optional, like Fintech"));
+    m_department = textField(CandidateField::Department, CandidateForm::tr("&Department"),
+                             u"departmentEdit"_s, CandidateForm::tr("Optional, like Engineering"));
+
+    auto *customLabel = new QLabel(CandidateForm::tr("Custom fields"), q);
+    m_custom = new CustomFieldsEditor(q);
+    m_custom->setObjectName(u"customFields"_s);
+    m_custom->setReservedKey(kConsentKey,
+                             CandidateForm::tr("consent_given_at is recorded by the consent "
+                                               "checkbox below. Tick the box instead."));
+    customLabel->setBuddy(m_custom);
+    form->addRow(customLabel, m_custom);
+
+    m_consent = new QCheckBox(CandidateForm::tr("The candidate &agreed to be added"), q);
+    m_consent->setObjectName(u"consentCheck"_s);
+    m_consent->setToolTip(CandidateForm::tr("The time you tick this is sent as the custom field "
+                                            "consent_given_at."));
+    m_consentTime = new QLabel(q);
+    m_consentTime->setObjectName(u"consentTime"_s);
+    m_consentTime->setVisible(false);
+    m_consentError = errorLabel(u"consentError"_s, q);
+    {
+        auto *box = new QVBoxLayout;
+        box->setSpacing(2);
+        auto *line = new QHBoxLayout;
+        line->addWidget(m_consent);
+        line->addWidget(m_consentTime);
+        line->addStretch(1);
+        box->addLayout(line);
+        box->addWidget(m_consentError);
+        form->addRow(box);
+    }
+
+    m_submit = new QPushButton(q);
+    m_submit->setObjectName(u"submitButton"_s);
+    m_submit->setToolTip(CandidateForm::tr("Send the candidate (Ctrl+Enter)"));
+
+    auto *layout = new QVBoxLayout(q);
+    layout->addWidget(m_mode);
+    layout->addWidget(m_banner);
+    layout->addLayout(form);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(m_submit);
+    layout->addLayout(buttons);
+    layout->addStretch(1);
+}
+
+CandidateForm::CandidateForm(QWidget *parent)
+    : QWidget(parent)
+    , d(std::make_unique<Private>())
+{
+    d->q = this;
+    d->build();
+    setStyleSheet(kStyleSheet);
+
+    for (auto &entry : d->m_textFields) {
+        const CandidateField field = entry.field;
+        QLineEdit *edit = entry.edit;
+        // textEdited: only the recruiter's typing, not the form's own normalising.
+        connect(edit, &QLineEdit::textEdited, this, [this, field] {
+            d->m_dirty.insert(field);
+            d->m_touched.insert(field); // edited() comes with textChanged, once
+        });
+        connect(edit, &QLineEdit::textChanged, this, [this] {
+            if (!d->m_loading)
+                Q_EMIT edited();
+        });
+        // Leaving a field checks it, if it was typed in: tabbing through an
+        // empty form does not fill it with complaints.
+        connect(edit, &QLineEdit::editingFinished, this, [this, field] {
+            if (d->m_dirty.contains(field))
+                d->checkText(*d->textField(field));
+        });
+    }
+
+    connect(d->m_source, &SourcePicker::edited, this, [this] {
+        d->m_dirty.insert(CandidateField::Source);
+        d->touch(CandidateField::Source);
+    });
+    connect(d->m_source, &SourcePicker::editingFinished, this, [this] {
+        if (d->m_dirty.contains(CandidateField::Source))
+            d->checkSource();
+    });
+
+    connect(d->m_job, &JobPicker::changed, this, [this] { d->touch(CandidateField::JobId); });
+
+    connect(d->m_resume, &ResumeDropZone::changed, this, [this] {
+        markInvalid(d->m_resume, false);
+        if (!d->m_loading)
+            Q_EMIT edited();
+    });
+
+    connect(d->m_custom, &CustomFieldsEditor::edited, this,
+            [this] { d->touch(CandidateField::CustomFields); });
+
+    connect(d->m_consent, &QCheckBox::toggled, this, [this](bool checked) {
+        if (d->m_loading)
+            return;
+        // The moment of the tick is the record of consent; unticking withdraws it.
+        d->setConsent(checked ? QDateTime::currentDateTimeUtc().toString(Qt::ISODate) : QString());
+        Private::showMessage(d->m_consentError, d->m_consent, {});
+        d->touch(CandidateField::CustomFields);
+    });
+
+    connect(d->m_submit, &QPushButton::clicked, this, &CandidateForm::submitRequested);
+
+    clear();
+}
+
+CandidateForm::~CandidateForm() = default;
+
+Candidate CandidateForm::candidate() const
+{
+    Candidate c;
+    c.name = d->m_name->text();
+    c.email = d->m_email->text();
+    c.phone = d->m_phone->text();
+    c.resumeFile = d->m_resume->filePath();
+    c.resumeUrl = d->m_resume->resumeUrl();
+    c.jobId = d->m_job->jobId();
+    c.source = nullIfEmpty(d->m_source->source());
+    c.industry = nullIfEmpty(d->m_industry->text());
+    c.department = nullIfEmpty(d->m_department->text());
+    c.customFields = d->m_custom->fields();
+    if (!d->m_consentGivenAt.isEmpty())
+        c.customFields.insert(kConsentKey, d->m_consentGivenAt);
+    return c;
+}
+
+void CandidateForm::setCandidate(const Candidate &candidate)
+{
+    const QScopedValueRollback loading(d->m_loading, true);
+    d->m_name->setText(candidate.name);
+    d->m_email->setText(candidate.email);
+    d->m_phone->setText(candidate.phone);
+    d->m_resume->clear();
+    if (!candidate.resumeFile.isEmpty())
+        d->m_resume->setFilePath(candidate.resumeFile);
+    if (!candidate.resumeUrl.isEmpty())
+        d->m_resume->setResumeUrl(candidate.resumeUrl);
+    d->m_job->setJobId(candidate.jobId);
+    d->m_source->setSource(candidate.source);
+    d->m_industry->setText(candidate.industry);
+    d->m_department->setText(candidate.department);
+    QMap<QString, QString> custom = candidate.customFields;
+    d->setConsent(custom.take(kConsentKey));
+    d->m_custom->setFields(custom);
+
+    d->m_original = candidate;
+    d->m_touched.clear();
+    d->m_dirty.clear();
+    clearFieldErrors();
+}
+
+void CandidateForm::clear()
+{
+    {
+        const QScopedValueRollback loading(d->m_loading, true);
+        setCandidate({});
+        d->m_source->setSource(d->m_defaultSource);
+        d->m_original = candidate(); // the default source is not an edit
+    }
+    setUpdateTarget(std::nullopt);
+}
+
+void CandidateForm::setUpdateTarget(const std::optional<qint64> &id)
+{
+    d->m_updateTarget = id;
+    d->updateMode();
+}
+
+std::optional<qint64> CandidateForm::updateTarget() const
+{
+    return d->m_updateTarget;
+}
+
+void CandidateForm::startUpdate(qint64 id, const Candidate &serverRecord)
+{
+    const Candidate typed = candidate();
+    const QList<CustomFieldsEditor::Row> typedRows = d->m_custom->rows();
+    const CandidateFields touched = d->m_touched;
+
+    Candidate merged = serverRecord;
+    const auto keepTyped = [](QString &target, const QString &typedText) {
+        if (!typedText.trimmed().isEmpty())
+            target = typedText;
+    };
+    keepTyped(merged.name, typed.name);
+    keepTyped(merged.email, typed.email);
+    keepTyped(merged.phone, typed.phone);
+    keepTyped(merged.industry, typed.industry);
+    keepTyped(merged.department, typed.department);
+    // A source or a job the form started with (the default, the Talent Pool)
+    // is no reason to overwrite the record's; one the recruiter chose is.
+    if (touched.contains(CandidateField::Source) && !typed.source.trimmed().isEmpty())
+        merged.source = typed.source;
+    if (touched.contains(CandidateField::JobId))
+        merged.jobId = typed.jobId;
+    if (!typed.resumeFile.isEmpty() || !typed.resumeUrl.isEmpty()) {
+        merged.resumeFile = typed.resumeFile;
+        merged.resumeUrl = typed.resumeUrl;
+    }
+    for (auto it = typed.customFields.cbegin(); it != typed.customFields.cend(); ++it) {
+        if (!it.value().trimmed().isEmpty())
+            merged.customFields.insert(it.key(), it.value());
+    }
+
+    {
+        const QScopedValueRollback loading(d->m_loading, true);
+        setCandidate(merged);
+        // Rows without a name yet are unfinished work, kept as they were.
+        for (const auto &[key, value] : typedRows) {
+            if (key.trimmed().isEmpty() && !value.trimmed().isEmpty())
+                d->m_custom->addRow(key, value);
+        }
+    }
+    d->m_original = serverRecord;
+    // Everything that differs from the record is the recruiter's.
+    d->m_touched = CandidateFields(std::cbegin(kAllFields), std::cend(kAllFields));
+    setUpdateTarget(id);
+}
+
+CandidateFields CandidateForm::changedFields() const
+{
+    const Candidate now = candidate();
+    CandidateFields changed;
+    for (const CandidateField field : kAllFields) {
+        // The drop zone checks files in the background and may change them on
+        // its own, so the resume is judged by its value alone.
+        const bool resume = field == CandidateField::Resume || field == CandidateField::ResumeUrl;
+        if ((resume || d->m_touched.contains(field)) && d->differs(field, now))
+            changed.insert(field);
+    }
+    return changed;
+}
+
+void CandidateForm::setValidationOptions(const ValidationOptions &options)
+{
+    d->m_validator = CandidateValidator(options);
+    d->m_resume->setMaxBytes(options.maxResumeBytes);
+}
+
+void CandidateForm::setRecruiterName(const QString &name)
+{
+    const QScopedValueRollback loading(d->m_loading, true);
+    d->m_source->setRecruiterName(name);
+}
+
+void CandidateForm::setDefaultSource(const QString &source)
+{
+    d->m_defaultSource = source;
+    // A new, untouched form takes it now; a candidate being edited keeps theirs.
+    if (!d->m_updateTarget && !d->m_touched.contains(CandidateField::Source)
+        && d->m_source->source() == d->m_original.source) {
+        const QScopedValueRollback loading(d->m_loading, true);
+        d->m_source->setSource(source);
+        d->m_original.source = nullIfEmpty(d->m_source->source());
+    }
+}
+
+bool CandidateForm::validateAll()
+{
+    clearFieldErrors();
+    QWidget *first = nullptr;
+    const auto note = [&first](QWidget *widget, const QString &message) {
+        if (!first && !message.isEmpty())
+            first = widget;
+    };
+    for (const CandidateField field :
+         { CandidateField::Name, CandidateField::Email, CandidateField::Phone }) {
+        Private::TextField *entry = d->textField(field);
+        note(entry->edit, d->checkText(*entry));
+    }
+
+    // The file itself (there, readable, not empty, not too large) is checked
+    // by the drop zone off the GUI thread; here only what needs no disk.
+    QUrl url = d->m_resume->resumeUrl();
+    QString resumeMessage = d->m_validator.checkResumeUrl(&url);
+    if (resumeMessage.isEmpty() && !d->m_updateTarget)
+        resumeMessage = d->m_validator.checkResumeGiven(d->m_resume->filePath(), url);
+    if (!resumeMessage.isEmpty()) {
+        d->m_resume->setError(resumeMessage);
+        markInvalid(d->m_resume, true);
+        note(d->m_resume, resumeMessage);
+    }
+
+    note(d->m_source, d->checkSource());
+    for (const CandidateField field : { CandidateField::Industry, CandidateField::Department }) {
+        Private::TextField *entry = d->textField(field);
+        note(entry->edit, d->checkText(*entry));
+    }
+    if (QWidget *problem = d->m_custom->validate(); problem && !first)
+        first = problem;
+
+    if (first)
+        first->setFocus(Qt::OtherFocusReason);
+    return first == nullptr;
+}
+
+void CandidateForm::setFieldErrors(const FieldErrors &errors)
+{
+    clearFieldErrors();
+    QStringList banner = errors.messages(FieldErrors::NonField);
+    QStringList resume;
+    bool onFields = false;
+    const QStringList fields = errors.fields();
+    for (const QString &field : fields) {
+        if (field == FieldErrors::NonField)
+            continue;
+        const QString message = errors.messages(field).join(u' ');
+        onFields = true;
+        const auto known = fieldFromName(field);
+        if (known) {
+            if (Private::TextField *entry = d->textField(*known)) {
+                Private::showMessage(entry->error, entry->edit, message);
+                continue;
+            }
+        }
+        if (known == CandidateField::Source) {
+            Private::showMessage(d->m_sourceError, d->m_source->comboBox(), message);
+        } else if (known == CandidateField::JobId) {
+            d->m_job->setError(message);
+        } else if (known == CandidateField::Resume || known == CandidateField::ResumeUrl) {
+            resume.append(message);
+        } else if (known == CandidateField::CustomFields) {
+            d->m_custom->setError(message);
+        } else if (field.startsWith(kCustomPrefix)) {
+            const QString key = field.mid(kCustomPrefix.size());
+            if (key == kConsentKey) {
+                Private::showMessage(d->m_consentError, d->m_consent, message);
+            } else if (!d->m_custom->setRowError(key, message)) {
+                banner.append(tr("%1: %2").arg(FieldErrors::label(field), message));
+            }
+        } else {
+            // A field this form does not have: still the recruiter's to read.
+            banner.append(tr("%1: %2").arg(FieldErrors::label(field), message));
+        }
+    }
+    if (!resume.isEmpty()) {
+        d->m_resume->setError(resume.join(u' '));
+        markInvalid(d->m_resume, true);
+    }
+    if (onFields)
+        banner.append(tr("Fix the fields marked in red, then submit again."));
+    d->m_banner->setText(banner.join(u'\n'));
+    d->m_banner->setVisible(!banner.isEmpty());
+}
+
+void CandidateForm::clearFieldErrors()
+{
+    for (auto &entry : d->m_textFields)
+        Private::showMessage(entry.error, entry.edit, {});
+    Private::showMessage(d->m_sourceError, d->m_source->comboBox(), {});
+    Private::showMessage(d->m_consentError, d->m_consent, {});
+    d->m_job->setError({});
+    d->m_resume->setError({});
+    markInvalid(d->m_resume, false);
+    d->m_custom->clearErrors();
+    d->m_banner->clear();
+    d->m_banner->setVisible(false);
+}
+
+QJsonObject CandidateForm::extraState() const
+{
+    QJsonArray rows;
+    for (const auto &[key, value] : d->m_custom->rows())
+        rows.append(QJsonArray { key, value });
+    return QJsonObject {
+        { kUpdateTarget,
+          d->m_updateTarget ? QJsonValue(*d->m_updateTarget) : QJsonValue(QJsonValue::Null) },
+        { kConsent,
+          d->m_consentGivenAt.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                        : QJsonValue(d->m_consentGivenAt) },
+        { kOriginal, d->m_original.toStorageJson() },
+        { kTouched, QJsonArray::fromStringList(fieldNames(d->m_touched)) },
+        // Rows as typed: a row without a name yet is not in candidate().
+        { kCustomRows, rows },
+        // The window keeps this as the next candidate's default source.
+        { kLastSource, d->m_source->source() },
+    };
+}
+
+void CandidateForm::setExtraState(const QJsonObject &state)
+{
+    {
+        const QScopedValueRollback loading(d->m_loading, true);
+        if (state.contains(kConsent))
+            d->setConsent(state.value(kConsent).toString());
+        if (state.value(kOriginal).isObject())
+            d->m_original = Candidate::fromStorageJson(state.value(kOriginal).toObject());
+        if (state.value(kTouched).isArray()) {
+            QStringList names;
+            const QJsonArray touched = state.value(kTouched).toArray();
+            for (const QJsonValue &name : touched)
+                names.append(name.toString());
+            d->m_touched = fieldsFromNames(names);
+        }
+        if (state.value(kCustomRows).isArray()) {
+            QList<CustomFieldsEditor::Row> rows;
+            const QJsonArray array = state.value(kCustomRows).toArray();
+            for (const QJsonValue &row : array) {
+                const QJsonArray pair = row.toArray();
+                rows.append({ pair.at(0).toString(), pair.at(1).toString() });
+            }
+            d->m_custom->setRows(rows);
+        }
+    }
+    const QJsonValue target = state.value(kUpdateTarget);
+    const qint64 id = target.toInteger(0);
+    setUpdateTarget(id > 0 ? std::optional<qint64>(id) : std::nullopt);
+}
+
+JobPicker *CandidateForm::jobPicker() const
+{
+    return d->m_job;
+}
+
+ResumeDropZone *CandidateForm::resumeZone() const
+{
+    return d->m_resume;
+}
+
+} // namespace cdesk

@@ -1,0 +1,341 @@
+#include "CandidatePane.h"
+
+#include "CandidateForm.h"
+#include "Dialogs.h"
+#include "api/ApiClient.h"
+#include "intake/DraftKeeper.h"
+#include "intake/SubmissionEngine.h"
+#include "settings/Settings.h"
+#include "store/DraftStore.h"
+#include "store/Outbox.h"
+#include "store/Workspace.h"
+
+#include <QLabel>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace cdesk {
+
+class CandidatePane::Private
+{
+public:
+    Services services;
+    CandidateForm *form = nullptr;
+    DraftKeeper *drafts = nullptr;
+    QProgressBar *progress = nullptr;
+    QLabel *result = nullptr;
+    QPushButton *openSettings = nullptr;
+    qint64 pendingId = 0; // the submission this pane waits for
+    qint64 pendingDraft = 0; // the draft it came from
+    bool loading = false; // setCandidate() in progress: not an edit
+};
+
+CandidatePane::CandidatePane(const Services &services, QWidget *parent)
+    : QWidget(parent)
+    , d(std::make_unique<Private>())
+{
+    d->services = services;
+    d->form = new CandidateForm;
+    d->form->setObjectName(u"candidateForm"_s);
+    d->drafts = new DraftKeeper(services.workspace->drafts(), this);
+    d->progress = new QProgressBar;
+    d->progress->setObjectName(u"submitProgress"_s);
+    d->progress->setVisible(false);
+    d->progress->setTextVisible(true);
+    d->result = new QLabel;
+    d->result->setObjectName(u"resultLabel"_s);
+    d->result->setWordWrap(true);
+    d->result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    d->openSettings = new QPushButton(tr("Open Settings…"));
+    d->openSettings->setObjectName(u"openSettingsButton"_s);
+    d->openSettings->setVisible(false);
+
+    auto *scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(d->form);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll, 1);
+    auto *resultRow = new QHBoxLayout;
+    resultRow->addWidget(d->result, 1);
+    resultRow->addWidget(d->openSettings);
+    layout->addLayout(resultRow);
+    layout->addWidget(d->progress);
+
+    if (services.settings) {
+        d->form->setValidationOptions(ValidationOptions { services.settings->phoneRegion(),
+                                                          services.settings->maxResumeBytes() });
+        d->form->setRecruiterName(services.settings->recruiterName());
+        d->form->setDefaultSource(services.settings->defaultSource());
+    }
+
+    connect(d->form, &CandidateForm::edited, this, [this] {
+        if (!d->loading)
+            d->drafts->edited(d->form->candidate(), d->form->extraState());
+    });
+    connect(d->form, &CandidateForm::submitRequested, this, &CandidatePane::submit);
+    connect(d->drafts, &DraftKeeper::saved, this, &CandidatePane::draftsChanged);
+    connect(d->drafts, &DraftKeeper::saveFailed, this,
+            [this](const QString &message) { setResult(message, true); });
+    connect(d->openSettings, &QPushButton::clicked, this, &CandidatePane::openSettingsRequested);
+    connect(services.engine, &SubmissionEngine::submissionChanged, this,
+            &CandidatePane::onSubmissionChanged);
+    connect(services.engine, &SubmissionEngine::progress, this,
+            [this](qint64 id, qint64 sent, qint64 total) {
+                if (id != d->pendingId || total <= 0)
+                    return;
+                d->progress->setRange(0, 1000);
+                d->progress->setValue(int(sent * 1000 / total));
+                d->progress->setFormat(tr("Uploading %1 of %2")
+                                           .arg(QLocale().formattedDataSize(sent),
+                                                QLocale().formattedDataSize(total)));
+            });
+}
+
+CandidatePane::~CandidatePane()
+{
+    d->drafts->flush();
+}
+
+CandidateForm *CandidatePane::form() const
+{
+    return d->form;
+}
+
+DraftKeeper *CandidatePane::drafts() const
+{
+    return d->drafts;
+}
+
+void CandidatePane::setResult(const QString &text, bool problem, bool offerSettings)
+{
+    d->result->setText(text);
+    d->result->setProperty("problem", problem);
+    d->result->setStyleSheet(problem ? u"color: #b91c1c;"_s : u"color: #166534;"_s);
+    d->openSettings->setVisible(offerSettings);
+}
+
+void CandidatePane::saveDraft()
+{
+    d->drafts->edited(d->form->candidate(), d->form->extraState());
+    if (d->drafts->flush())
+        setResult(tr("Draft saved."), false);
+}
+
+void CandidatePane::submit()
+{
+    if (d->pendingId != 0) {
+        setResult(tr("Still sending the previous candidate; it is safe in the outbox."), false);
+        return;
+    }
+    d->form->clearFieldErrors();
+    if (!d->form->validateAll()) {
+        setResult(tr("Some fields need attention: see the messages under them."), true);
+        return;
+    }
+    Submission s;
+    s.source = u"form"_s;
+    s.candidate = d->form->candidate();
+    if (const auto target = d->form->updateTarget()) {
+        s.kind = SubmissionKind::Update;
+        s.targetId = *target;
+        s.changedFields = d->form->changedFields();
+        if (s.changedFields.isEmpty()) {
+            setResult(tr("Nothing changed: edit a field first, then update."), false);
+            return;
+        }
+    }
+    // The draft is on disk before the outbox row: if anything below fails,
+    // nothing the recruiter typed is lost.
+    d->drafts->edited(s.candidate, d->form->extraState());
+    d->drafts->flush();
+    QString error;
+    const auto queued = d->services.workspace->outbox()->enqueue(s, &error);
+    if (!queued) {
+        setResult(tr("Could not queue the candidate: %1. Your entry is kept.").arg(error), true);
+        return;
+    }
+    d->pendingId = queued->id;
+    d->pendingDraft = d->drafts->currentId();
+    d->progress->setVisible(true);
+    d->progress->setRange(0, 0); // busy until the upload reports its size
+    d->progress->setFormat(tr("Sending…"));
+    setResult(tr("Sending %1…").arg(s.candidate.name), false);
+    Q_EMIT submissionQueued(queued->id);
+    d->services.engine->kick();
+}
+
+void CandidatePane::onSubmissionChanged(qint64 id, SubmissionState state)
+{
+    if (id != d->pendingId || state == SubmissionState::Sending)
+        return;
+    const auto row = d->services.workspace->outbox()->get(id);
+    if (!row)
+        return;
+    // Pending again without an attempt: not ours to report yet.
+    if (row->state == SubmissionState::Pending && row->attempts == 0)
+        return;
+    d->pendingId = 0;
+    d->progress->setVisible(false);
+    showResult(*row);
+}
+
+void CandidatePane::showResult(const Submission &s)
+{
+    switch (s.state) {
+    case SubmissionState::Sent:
+        // Sent: the draft has done its job; the form is ready for the next one.
+        d->drafts->setCurrentId(d->pendingDraft);
+        d->drafts->discardCurrent();
+        d->loading = true;
+        d->form->clear();
+        d->loading = false;
+        setResult(
+            s.kind == SubmissionKind::Create
+                ? tr("Created candidate #%1: %2.").arg(s.serverId.value_or(0)).arg(s.candidate.name)
+                : tr("Updated candidate #%1: %2.").arg(s.targetId).arg(s.candidate.name),
+            false);
+        Q_EMIT draftsChanged();
+        return;
+    case SubmissionState::Failed: {
+        d->form->setFieldErrors(s.fieldErrors);
+        const bool token = s.errorKind == errorName(ApiError::BadToken)
+            || s.errorKind == errorName(ApiError::NotAllowed);
+        setResult(tr("Not sent: %1").arg(s.lastError), true, token);
+        return;
+    }
+    case SubmissionState::NeedsDecision:
+        decideOnDuplicate(s);
+        return;
+    case SubmissionState::Pending:
+        // Safe in the outbox and retried automatically: the recruiter can go on.
+        d->drafts->setCurrentId(d->pendingDraft);
+        d->drafts->discardCurrent();
+        d->loading = true;
+        d->form->clear();
+        d->loading = false;
+        setResult(tr("Saved in the outbox: %1 It will be sent automatically.").arg(s.lastError),
+                  false);
+        return;
+    case SubmissionState::Cancelled:
+    case SubmissionState::Sending:
+        return;
+    }
+}
+
+void CandidatePane::decideOnDuplicate(const Submission &s)
+{
+    const qint64 existing = s.duplicateOf.value_or(0);
+    setResult(tr("%1 is already candidate #%2 on the server.").arg(s.candidate.email).arg(existing),
+              true);
+    ApiCall *call = d->services.api->getCandidate(existing);
+    connect(call, &ApiCall::finished, this, [this, s, existing](const ApiResult &result) {
+        const QString who = result.candidate
+            ? tr("%1 <%2>, %3, added %4")
+                  .arg(result.candidate->candidate.name, result.candidate->candidate.email,
+                       result.candidate->talentPool ? tr("Talent Pool")
+                                                    : result.candidate->jobTitle,
+                       QLocale().toString(result.candidate->createdAt.toLocalTime().date(),
+                                          QLocale::ShortFormat))
+            : tr("candidate #%1").arg(existing);
+        Dialogs::ask(
+            this, tr("This candidate already exists"),
+            tr("%1 is already on the server as %2.\n\nUpdate that candidate with what you "
+               "typed? Only the fields that differ are changed. Or cancel, and nothing is sent.")
+                .arg(s.candidate.email, who),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes,
+            [this, s, existing, result](QMessageBox::StandardButton answer) {
+                d->services.workspace->outbox()->cancel(s.id);
+                if (answer != QMessageBox::Yes) {
+                    setResult(tr("Not sent: %1 is already candidate #%2. Your entry is kept.")
+                                  .arg(s.candidate.email)
+                                  .arg(existing),
+                              false);
+                    return;
+                }
+                if (result.candidate) {
+                    startUpdateFrom(*result.candidate,
+                                    tr("Loaded #%1 to update: Submit changes only what differs.")
+                                        .arg(existing));
+                } else {
+                    d->form->setUpdateTarget(existing);
+                    setResult(tr("Update #%1: Submit to send what you typed.").arg(existing),
+                              false);
+                }
+            });
+    });
+}
+
+void CandidatePane::startUpdateFrom(const RemoteCandidate &remote, const QString &note)
+{
+    // What the recruiter typed stays; the server's record fills what is empty
+    // and is the baseline the changed fields are measured against.
+    d->loading = true;
+    d->form->startUpdate(remote.id, remote.candidate);
+    d->loading = false;
+    d->drafts->edited(d->form->candidate(), d->form->extraState());
+    setResult(note, false);
+}
+
+void CandidatePane::loadForUpdate(qint64 serverId)
+{
+    setResult(tr("Loading candidate #%1…").arg(serverId), false);
+    ApiCall *call = d->services.api->getCandidate(serverId);
+    connect(call, &ApiCall::finished, this, [this, serverId](const ApiResult &result) {
+        if (!result.ok() || !result.candidate) {
+            setResult(tr("Could not load candidate #%1: %2").arg(serverId).arg(result.message),
+                      true, result.error == ApiError::BadToken);
+            return;
+        }
+        d->drafts->setCurrentId(0); // the work in the form stays as its own draft
+        d->loading = true;
+        d->form->clear();
+        d->loading = false;
+        startUpdateFrom(
+            *result.candidate,
+            tr("Loaded #%1 to update: Submit changes only what you edit.").arg(serverId));
+    });
+}
+
+void CandidatePane::newCandidate()
+{
+    // Everything typed is already a draft on disk: "new" keeps it in the
+    // drafts list and starts an empty form.
+    d->drafts->flush();
+    d->drafts->setCurrentId(0);
+    d->loading = true;
+    d->form->clear();
+    d->loading = false;
+    setResult({}, false);
+    Q_EMIT draftsChanged();
+}
+
+void CandidatePane::openDraft(qint64 draftId)
+{
+    const auto draft = d->services.workspace->drafts()->load(draftId);
+    if (!draft)
+        return;
+    d->drafts->setCurrentId(draftId);
+    d->loading = true;
+    d->form->setCandidate(draft->candidate);
+    d->form->setExtraState(draft->extra);
+    d->loading = false;
+    setResult(tr("Draft from %1 reopened.")
+                  .arg(QLocale().toString(draft->updatedAt.toLocalTime(), QLocale::ShortFormat)),
+              false);
+}
+
+void CandidatePane::restoreLatestDraft()
+{
+    const QList<Draft> drafts = d->services.workspace->drafts()->list();
+    if (!drafts.isEmpty())
+        openDraft(drafts.first().id);
+}
+
+} // namespace cdesk

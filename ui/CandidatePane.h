@@ -1,0 +1,65 @@
+#pragma once
+
+#include "model/Job.h"
+#include "model/Submission.h"
+
+#include <QWidget>
+
+#include <optional>
+
+namespace cdesk {
+
+class ApiClient;
+class CandidateForm;
+class DraftKeeper;
+class Settings;
+class SubmissionEngine;
+class Workspace;
+struct RemoteCandidate;
+
+// The form and everything around one candidate: the draft kept as the
+// recruiter types, the submission through the outbox with its progress, the
+// result shown in place, and the decision when the email already exists.
+class CandidatePane : public QWidget
+{
+    Q_OBJECT
+public:
+    struct Services
+    {
+        Workspace *workspace = nullptr;
+        SubmissionEngine *engine = nullptr;
+        ApiClient *api = nullptr;
+        Settings *settings = nullptr;
+    };
+
+    explicit CandidatePane(const Services &services, QWidget *parent = nullptr);
+    ~CandidatePane() override;
+
+    CandidateForm *form() const;
+    DraftKeeper *drafts() const;
+
+    void submit(); // Ctrl+Enter
+    void saveDraft(); // Ctrl+S
+    void newCandidate(); // Ctrl+N: keeps the current work as a draft, or asks
+    void openDraft(qint64 draftId);
+    void restoreLatestDraft(); // at start: what was being typed before a crash or close
+    // From the history: load the server's candidate into the form to update it.
+    void loadForUpdate(qint64 serverId);
+
+Q_SIGNALS:
+    void openSettingsRequested(); // a refused token: the fix is in Settings
+    void submissionQueued(qint64 submissionId);
+    void draftsChanged();
+
+private:
+    void onSubmissionChanged(qint64 id, SubmissionState state);
+    void showResult(const Submission &submission);
+    void decideOnDuplicate(const Submission &submission);
+    void startUpdateFrom(const RemoteCandidate &remote, const QString &note);
+    void setResult(const QString &text, bool problem, bool offerSettings = false);
+
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace cdesk
