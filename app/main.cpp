@@ -241,6 +241,13 @@ int runWindow(int argc, char *argv[])
     cdesk::MainWindow window(services);
     window.show();
 
+    // For bench_startup: quit once the first frame is on screen.
+    if (qEnvironmentVariableIsSet("CANDIDATE_DESK_EXIT_WHEN_SHOWN"))
+        QTimer::singleShot(0, &window, [&window] {
+            window.repaint();
+            QCoreApplication::quit();
+        });
+
     if (sandboxMode) {
         engine.start();
     } else {

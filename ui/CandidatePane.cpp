@@ -72,7 +72,9 @@ CandidatePane::CandidatePane(const Services &services, QWidget *parent)
         d->form->setValidationOptions(ValidationOptions { services.settings->phoneRegion(),
                                                           services.settings->maxResumeBytes() });
         d->form->setRecruiterName(services.settings->recruiterName());
-        d->form->setDefaultSource(services.settings->defaultSource());
+        // The last source used is the likeliest next one (a batch from one job fair).
+        const QString last = services.settings->lastSource();
+        d->form->setDefaultSource(last.isEmpty() ? services.settings->defaultSource() : last);
     }
 
     connect(d->form, &CandidateForm::edited, this, [this] {
@@ -161,6 +163,8 @@ void CandidatePane::submit()
         setResult(tr("Could not queue the candidate: %1. Your entry is kept.").arg(error), true);
         return;
     }
+    if (d->services.settings && !s.candidate.source.isEmpty())
+        d->services.settings->setLastSource(s.candidate.source);
     d->pendingId = queued->id;
     d->pendingDraft = d->drafts->currentId();
     d->progress->setVisible(true);

@@ -60,6 +60,7 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
     splitter->addWidget(d->history);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
+    splitter->setSizes({ 500, 700 });
     setCentralWidget(splitter);
 
     createActions();
