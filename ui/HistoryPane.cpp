@@ -70,26 +70,36 @@ protected:
 };
 
 // With "any date" the calendar would open in January 2000: open it on today.
+// The calendar is made only when it is first opened (a mouse press on the
+// arrow, or F4 / Alt+Down): two calendars cost more than the table to build.
 class OpenOnToday : public QObject
 {
 public:
     explicit OpenOnToday(QDateEdit *edit)
         : QObject(edit)
         , m_edit(edit)
-    { }
+    {
+        edit->installEventFilter(this);
+    }
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override
     {
-        if (event->type() == QEvent::Show && m_edit->date() == AnyDate) {
+        const auto type = event->type();
+        if (watched == m_edit && !m_calendar
+            && (type == QEvent::MouseButtonPress || type == QEvent::KeyPress)) {
+            m_calendar = m_edit->calendarWidget();
+            m_calendar->installEventFilter(this);
+        } else if (watched == m_calendar && type == QEvent::Show && m_edit->date() == AnyDate) {
             const QDate today = QDate::currentDate();
-            static_cast<QCalendarWidget *>(watched)->setCurrentPage(today.year(), today.month());
+            m_calendar->setCurrentPage(today.year(), today.month());
         }
         return false;
     }
 
 private:
     QDateEdit *m_edit;
+    QCalendarWidget *m_calendar = nullptr;
 };
 
 // RFC 4180: a field with a quote, comma or line break is quoted, quotes doubled.
@@ -167,7 +177,7 @@ public:
     QString jobText(const std::optional<qint64> &jobId) const;
     void exportTo(const QString &path);
     void exportStep();
-    void exportFailed(const QString &why);
+    void exportFailed(const QString &path, const QString &why);
 
     HistoryPane *q;
     HistoryStore *m_store;
@@ -226,7 +236,7 @@ void HistoryPane::Private::buildUi()
         edit->setMinimumDate(AnyDate);
         edit->setSpecialValueText(tr("Any date"));
         edit->setDate(AnyDate);
-        edit->calendarWidget()->installEventFilter(new OpenOnToday(edit));
+        new OpenOnToday(edit);
         return edit;
     };
     m_from = makeDate(u"historyFrom"_s, tr("From"));
@@ -238,7 +248,6 @@ void HistoryPane::Private::buildUi()
 
     m_table = new QTableView;
     m_table->setObjectName(u"historyTable"_s);
-    m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -252,6 +261,8 @@ void HistoryPane::Private::buildUi()
     rows->setSectionResizeMode(QHeaderView::Fixed);
     rows->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     rows->hide();
+    // After the rows are set up: each of those calls walks every section.
+    m_table->setModel(m_model);
     QHeaderView *columns = m_table->horizontalHeader();
     columns->setSectionResizeMode(QHeaderView::Interactive); // never ResizeToContents
     columns->setHighlightSections(false);
@@ -284,8 +295,10 @@ void HistoryPane::Private::buildUi()
     m_export->setObjectName(u"historyExport"_s);
     m_export->setToolTip(tr("Save the submissions shown as a CSV file"));
 
+    // The search gets a row of its own: it is what the recruiter uses most.
+    auto *searchRow = new QHBoxLayout;
+    searchRow->addWidget(m_search, 1);
     auto *filters = new QHBoxLayout;
-    filters->addWidget(m_search, 1);
     filters->addWidget(m_status);
     filters->addWidget(m_job);
     auto *fromLabel = new QLabel(tr("&From"));
@@ -301,6 +314,7 @@ void HistoryPane::Private::buildUi()
     filters->addWidget(toLabel);
     filters->addWidget(m_to);
     filters->addWidget(m_anyDate);
+    filters->addStretch(1);
 
     auto *splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(m_table);
@@ -317,6 +331,7 @@ void HistoryPane::Private::buildUi()
     actions->addWidget(m_export);
 
     auto *layout = new QVBoxLayout(q);
+    layout->addLayout(searchRow);
     layout->addLayout(filters);
     layout->addWidget(splitter, 1);
     layout->addLayout(actions);
@@ -451,7 +466,7 @@ void HistoryPane::Private::exportTo(const QString &path)
     job->path = path;
     job->file.setFileName(path);
     if (!job->file.open(QIODevice::WriteOnly)) {
-        exportFailed(job->file.errorString());
+        exportFailed(path, job->file.errorString());
         return;
     }
     job->total = m_model->rowCount();
@@ -477,9 +492,12 @@ void HistoryPane::Private::exportStep()
 {
     CsvExport &job = *m_exportJob;
     const QList<Submission> page = m_store->page(job.filter, job.offset, ExportPageSize);
-    if (job.written > 0 && job.offset > 0 && !page.isEmpty()
-        && isOlder(page.constFirst(), job.lastCreatedAt, job.lastId)) {
-        job.offset = qMax(0, job.offset - ExportPageSize); // rows left the filter: look back
+    // Each page after the first overlaps the one before, so it starts at or
+    // before the last row written. One that starts after it (or is empty)
+    // means rows before it left the filter: look back.
+    if (job.written > 0 && job.offset > 0
+        && (page.isEmpty() || isOlder(page.constFirst(), job.lastCreatedAt, job.lastId))) {
+        job.offset = qMax(0, job.offset - ExportPageSize);
         QTimer::singleShot(0, q, [this] { exportStep(); });
         return;
     }
@@ -497,7 +515,7 @@ void HistoryPane::Private::exportStep()
         ++job.written;
     }
     if (job.file.error() != QFileDevice::NoError) {
-        exportFailed(job.file.errorString());
+        exportFailed(job.path, job.file.errorString());
         return;
     }
     if (page.size() == ExportPageSize) {
@@ -509,8 +527,13 @@ void HistoryPane::Private::exportStep()
         QTimer::singleShot(0, q, [this] { exportStep(); });
         return;
     }
+    // page() answers an unreadable store with no rows, as it answers the end.
+    if (page.isEmpty() && job.offset < m_store->count(job.filter)) {
+        exportFailed(job.path, tr("the history could not be read."));
+        return;
+    }
     if (!job.file.commit()) {
-        exportFailed(job.file.errorString());
+        exportFailed(job.path, job.file.errorString());
         return;
     }
     const QString name = QFileInfo(job.path).fileName();
@@ -522,9 +545,8 @@ void HistoryPane::Private::exportStep()
     updateButtons();
 }
 
-void HistoryPane::Private::exportFailed(const QString &why)
+void HistoryPane::Private::exportFailed(const QString &path, const QString &why)
 {
-    const QString path = m_exportJob ? m_exportJob->path : QString();
     m_exportJob.reset(); // QSaveFile without commit(): no half-written file is left
     m_exportStatus->clear();
     updateButtons();

@@ -7,8 +7,10 @@
 #include "store/HistoryStore.h"
 #include "store/Outbox.h"
 
+#include <QCalendarWidget>
 #include <QComboBox>
 #include <QDateEdit>
+#include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -23,6 +25,8 @@
 #include <QTest>
 #include <QTextBrowser>
 #include <QToolButton>
+
+#include <functional>
 
 #include <algorithm>
 #include <memory>
@@ -112,6 +116,37 @@ void recordPageReads(QtMsgType type, const QMessageLogContext &context, const QS
     if (g_previousHandler)
         g_previousHandler(type, context, message);
 }
+
+// Calls `action` once, when an event of `type` reaches `watched` and `when`
+// holds, before the event is handled.
+class EventHook : public QObject
+{
+public:
+    EventHook(QObject *watched, QEvent::Type type, std::function<bool()> when,
+              std::function<void()> action)
+        : m_type(type)
+        , m_when(std::move(when))
+        , m_action(std::move(action))
+    {
+        watched->installEventFilter(this);
+    }
+    bool fired = false;
+
+protected:
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (!fired && event->type() == m_type && m_when()) {
+            fired = true;
+            m_action();
+        }
+        return false;
+    }
+
+private:
+    QEvent::Type m_type;
+    std::function<bool()> m_when;
+    std::function<void()> m_action;
+};
 
 } // namespace
 
@@ -334,10 +369,11 @@ private Q_SLOTS:
             u"cdesk.history.model.debug=true\ncdesk.store.info=false"_s);
         {
             Pane p = makePane();
+            EventHook painted(
+                p.table->viewport(), QEvent::Paint, [] { return true; }, [] {});
             p.pane->show();
             QVERIFY(QTest::qWaitForWindowExposed(p.pane.get()));
-            QTRY_VERIFY(p.table->viewport()->isVisible());
-            QTest::qWait(50); // let any late paint happen: it must not read more
+            QTRY_VERIFY(painted.fired);
             QCOMPARE(g_pageReads, QList<int>({ 0 }));
             QCOMPARE(p.rows(), int(m_rows.size()));
             QCOMPARE(p.count->text(), countText(int(m_rows.size())));
@@ -449,6 +485,23 @@ private Q_SLOTS:
                      }));
         p.pane->findChild<QToolButton *>(u"historyAnyDate"_s)->click();
         QTRY_COMPARE(p.rows(), int(m_rows.size()));
+        QCOMPARE(p.from->text(), u"Any date"_s);
+    }
+
+    void dateCalendar_opensOnToday_whenAnyDate()
+    {
+        Pane p = makePane();
+        p.pane->show();
+        QVERIFY(QTest::qWaitForWindowExposed(p.pane.get()));
+        // The drop-down arrow, at the right end.
+        QTest::mouseClick(p.from, Qt::LeftButton, {},
+                          QPoint(p.from->width() - 6, p.from->height() / 2));
+        QCalendarWidget *calendar = p.from->calendarWidget();
+        QTRY_VERIFY(calendar->isVisible());
+        QCOMPARE(calendar->yearShown(), QDate::currentDate().year());
+        QCOMPARE(calendar->monthShown(), QDate::currentDate().month());
+        QTest::keyClick(calendar, Qt::Key_Escape);
+        QTRY_VERIFY(!calendar->isVisible());
         QCOMPARE(p.from->text(), u"Any date"_s);
     }
 
@@ -600,8 +653,107 @@ private Q_SLOTS:
         QTest::mouseClick(p.exportButton, Qt::LeftButton);
         QTRY_VERIFY(Dialogs::lastMessage().contains(u"Could not export the history"_s));
         QVERIFY(Dialogs::lastMessage().contains(u"Choose another folder"_s));
+        QVERIFY(Dialogs::lastMessage().contains(QDir::toNativeSeparators(path)));
         QVERIFY(p.exportButton->isEnabled());
         QVERIFY(!QFile::exists(path));
+    }
+
+    // The engine keeps working while an export runs, one page per turn of the
+    // event loop: rows arrive on top and rows leave the filter. Each row that
+    // matched when the export began is written once, in order.
+    void export_whileRowsArriveAndLeave_writesEachRowOnce()
+    {
+        Pane p = makePane();
+        p.status->setCurrentIndex(p.status->findData(int(SubmissionState::Pending)));
+        QTRY_VERIFY(p.pane->model()->filter().state.has_value());
+        auto *status = p.pane->findChild<QLabel *>(u"historyExportStatus"_s);
+        auto waitingNewestFirst = [&] {
+            QList<Row> rows;
+            for (const Row &r : std::as_const(m_rows)) {
+                if (r.state == SubmissionState::Pending)
+                    rows << r;
+            }
+            std::sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
+                return a.createdAt != b.createdAt ? a.createdAt > b.createdAt : a.id > b.id;
+            });
+            return rows;
+        };
+        auto exportedEmails = [&](const QString &path) {
+            QFile file(path);
+            QStringList emails;
+            if (!file.open(QIODevice::ReadOnly))
+                return emails;
+            QString problem;
+            const auto records = parseCsv(QString::fromUtf8(file.readAll().mid(3)), &problem);
+            for (const QStringList &r : records.mid(1))
+                emails << r.value(2);
+            return emails;
+        };
+        auto emailsOf = [](const QList<Row> &rows) {
+            QStringList emails;
+            for (const Row &r : rows)
+                emails << r.email;
+            return emails;
+        };
+        // The next step of an export is a queued call to the pane; the first
+        // page is written once the status shows a percentage.
+        auto afterFirstPage = [&] {
+            return status->text().contains(u'%');
+        };
+
+        // 80 rows the export has already written leave the filter: the rows
+        // after them move up past the overlap, and the export looks back.
+        const QList<Row> before = waitingNewestFirst();
+        QVERIFY(before.size() > 1000);
+        QString error;
+        EventHook cancel(p.pane.get(), QEvent::MetaCall, afterFirstPage, [&] {
+            // In one transaction, as the engine would over a few seconds.
+            QStringList ids;
+            for (int i = 100; i < 180; ++i) {
+                ids << QString::number(before.at(i).id);
+                setState(before.at(i).id, SubmissionState::Cancelled);
+            }
+            QVERIFY2(
+                m_db->exec(u"UPDATE submissions SET state = 'cancelled' WHERE id IN (%1)"_s.arg(
+                               ids.join(u',')),
+                           u"cancel"_s, &error),
+                qPrintable(error));
+        });
+        const QString first = m_dir.filePath(u"leaving.csv"_s);
+        Dialogs::setNextFile(first);
+        QTest::mouseClick(p.exportButton, Qt::LeftButton);
+        QTRY_VERIFY(QFile::exists(first));
+        QVERIFY(cancel.fired);
+        QCOMPARE(exportedEmails(first), emailsOf(before));
+
+        // 600 rows arrive on top, more than a page: they are newer than the
+        // first row written, so they are not part of this export.
+        p.pane->refresh();
+        QTRY_VERIFY(!status->text().contains(u'%'));
+        const QList<Row> start = waitingNewestFirst();
+        EventHook arrive(p.pane.get(), QEvent::MetaCall, afterFirstPage, [&] {
+            // After every row so far, before the rows the tests below add.
+            m_clock.set(QDateTime(QDate(2026, 9, 19), QTime(9, 0), QTimeZone::utc()));
+            QList<Submission> batch;
+            for (int i = 0; i < 600; ++i) {
+                Submission s;
+                s.candidate.name = u"Late %1"_s.arg(i);
+                s.candidate.email = u"late.%1@example.com"_s.arg(i);
+                batch << s;
+            }
+            const auto stored = m_outbox->enqueueAll(batch, &error);
+            QVERIFY2(stored, qPrintable(error));
+            for (const Submission &s : *stored) {
+                m_rows << Row { s.id,         s.candidate.name,         s.candidate.email,
+                                std::nullopt, SubmissionState::Pending, s.createdAt };
+            }
+        });
+        const QString second = m_dir.filePath(u"arriving.csv"_s);
+        Dialogs::setNextFile(second);
+        QTest::mouseClick(p.exportButton, Qt::LeftButton);
+        QTRY_VERIFY(QFile::exists(second));
+        QVERIFY(arrive.fired);
+        QCOMPARE(exportedEmails(second), emailsOf(start));
     }
 
     void refresh_newSubmissionOnTop_keepsTheSelectedRow()
