@@ -55,7 +55,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   sleep 1
   xwd -root -silent | convert xwd:- -crop 1280x800+0+0 "'"$out"'/window-form.png"
   # The history: pick the first row to show what was sent and what came back.
-  xdotool mousemove 760 90 click 1
+  xdotool mousemove 760 114 click 1
   sleep 1
   xwd -root -silent | convert xwd:- -crop 1280x800+0+0 "'"$out"'/window-history.png"
   kill $pid
