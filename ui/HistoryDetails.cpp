@@ -163,21 +163,7 @@ void HistoryDetails::showSubmission(const Submission &s, const QList<Attempt> &a
 
 QString HistoryDetails::statusText(SubmissionState state)
 {
-    switch (state) {
-    case SubmissionState::Pending:
-        return tr("Waiting");
-    case SubmissionState::Sending:
-        return tr("Sending");
-    case SubmissionState::Sent:
-        return tr("Sent");
-    case SubmissionState::Failed:
-        return tr("Failed");
-    case SubmissionState::NeedsDecision:
-        return tr("Needs a decision");
-    case SubmissionState::Cancelled:
-        return tr("Cancelled");
-    }
-    return {};
+    return stateLabel(state);
 }
 
 QString HistoryDetails::outcomeText(const QString &outcome)

@@ -1,5 +1,7 @@
 #include "SettingsDialog.h"
 
+#include "SourcePicker.h"
+
 #include "Dialogs.h"
 #include "api/ApiClient.h"
 #include "api/ApiEndpoint.h"
@@ -104,10 +106,7 @@ SettingsDialog::~SettingsDialog()
 
 QStringList SettingsDialog::sourcePresets()
 {
-    // Tags that travel to the ATS as they are, so they are data, not
-    // translated text (Settings keeps "Manual entry" as its default the same way).
-    return { u"Career page"_s, u"Referral"_s, u"LinkedIn"_s,    u"Job board"_s,
-             u"Agency"_s,      u"Event"_s,    u"Manual entry"_s };
+    return SourcePicker::presets(); // one list, kept where the form offers it
 }
 
 void SettingsDialog::buildUi()

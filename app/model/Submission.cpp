@@ -1,5 +1,7 @@
 #include "Submission.h"
 
+#include <QCoreApplication>
+
 using namespace Qt::StringLiterals;
 
 namespace cdesk {
@@ -64,6 +66,25 @@ std::optional<SubmissionKind> kindFromName(const QString &name)
     if (name == u"update"_s)
         return SubmissionKind::Update;
     return std::nullopt;
+}
+
+QString stateLabel(SubmissionState state)
+{
+    switch (state) {
+    case SubmissionState::Pending:
+        return QCoreApplication::translate("Submission", "Waiting");
+    case SubmissionState::Sending:
+        return QCoreApplication::translate("Submission", "Sending");
+    case SubmissionState::Sent:
+        return QCoreApplication::translate("Submission", "Sent");
+    case SubmissionState::Failed:
+        return QCoreApplication::translate("Submission", "Failed");
+    case SubmissionState::NeedsDecision:
+        return QCoreApplication::translate("Submission", "Needs a decision");
+    case SubmissionState::Cancelled:
+        return QCoreApplication::translate("Submission", "Cancelled");
+    }
+    return {};
 }
 
 } // namespace cdesk

@@ -28,6 +28,8 @@ enum class SubmissionKind {
 };
 
 QString stateName(SubmissionState state); // "pending", "sending", ...
+// The state in the recruiter's words: "Waiting", "Sent", "Needs a decision"...
+QString stateLabel(SubmissionState state);
 std::optional<SubmissionState> stateFromName(const QString &name);
 QString kindName(SubmissionKind kind); // "create", "update"
 std::optional<SubmissionKind> kindFromName(const QString &name);

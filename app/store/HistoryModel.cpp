@@ -105,21 +105,7 @@ QString HistoryModel::Private::jobText(const std::optional<qint64> &jobId) const
 
 QString HistoryModel::Private::statusText(SubmissionState state)
 {
-    switch (state) {
-    case SubmissionState::Pending:
-        return tr("Waiting");
-    case SubmissionState::Sending:
-        return tr("Sending");
-    case SubmissionState::Sent:
-        return tr("Sent");
-    case SubmissionState::Failed:
-        return tr("Failed");
-    case SubmissionState::NeedsDecision:
-        return tr("Needs a decision");
-    case SubmissionState::Cancelled:
-        return tr("Cancelled");
-    }
-    return {};
+    return stateLabel(state);
 }
 
 QString HistoryModel::Private::display(const Submission &s, int column) const
