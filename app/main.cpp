@@ -217,6 +217,8 @@ int runWindow(int argc, char *argv[])
     }
     cdesk::SubmissionEngine engine(workspace.outbox(), &api, cdesk::Clock::system());
     engine.setConcurrency(settings->concurrency());
+    QObject::connect(&engine, &cdesk::SubmissionEngine::serverLimitLearned, settings.get(),
+                     [&settings](qint64 bytes) { settings->setMaxResumeBytes(bytes); });
 
     // Pause the outbox while the machine is offline, where the platform can tell.
     if (QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {

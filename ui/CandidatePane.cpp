@@ -72,6 +72,14 @@ CandidatePane::CandidatePane(const Services &services, QWidget *parent)
         d->form->setValidationOptions(ValidationOptions { services.settings->phoneRegion(),
                                                           services.settings->maxResumeBytes() });
         d->form->setRecruiterName(services.settings->recruiterName());
+        // The region, the name or the server's resume limit (learned from a 413)
+        // can change while the window is open.
+        connect(services.settings, &Settings::changed, this, [this] {
+            Settings *settings = d->services.settings;
+            d->form->setValidationOptions(
+                ValidationOptions { settings->phoneRegion(), settings->maxResumeBytes() });
+            d->form->setRecruiterName(settings->recruiterName());
+        });
         // The last source used is the likeliest next one (a batch from one job fair).
         const QString last = services.settings->lastSource();
         d->form->setDefaultSource(last.isEmpty() ? services.settings->defaultSource() : last);

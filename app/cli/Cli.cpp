@@ -350,6 +350,8 @@ void Cli::startEngine()
 {
     m_engine = new SubmissionEngine(m_workspace->outbox(), m_api, m_clock, this);
     m_engine->setConcurrency(m_settings->concurrency());
+    connect(m_engine, &SubmissionEngine::serverLimitLearned, this,
+            [this](qint64 bytes) { m_settings->setMaxResumeBytes(bytes); });
     m_engine->start();
 }
 

@@ -249,6 +249,8 @@ void SubmissionEngine::settle(const Submission &submission, const ApiResult &res
         done(id, SubmissionState::Pending);
         return;
     }
+    if (result.error == ApiError::TooLarge && result.serverLimitBytes)
+        Q_EMIT serverLimitLearned(*result.serverLimitBytes);
     m_outbox->markFailed(id, result.message, errorName(result.error), result.fieldErrors,
                          result.httpStatus);
     done(id, SubmissionState::Failed);

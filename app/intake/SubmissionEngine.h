@@ -60,6 +60,9 @@ Q_SIGNALS:
     void pendingCountChanged(int pending);
     // Nothing in flight and nothing due now (there may be rows waiting for later).
     void idle();
+    // A 413 named the server's resume limit: the app keeps it in the settings,
+    // so the next oversized resume is caught before it is sent.
+    void serverLimitLearned(qint64 bytes);
 
 private:
     void pump();

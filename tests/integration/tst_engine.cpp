@@ -294,9 +294,17 @@ private Q_SLOTS:
         const qint64 id = enqueue(c);
         QVERIFY(id > 0);
         QSignalSpy changed(m_engine.get(), &SubmissionEngine::submissionChanged);
+        QSignalSpy learned(m_engine.get(), &SubmissionEngine::serverLimitLearned);
 
         m_engine->start();
         QTRY_COMPARE_WITH_TIMEOUT(m_outbox->get(id)->state, SubmissionState::Failed, kTimeoutMs);
+        // A 413 that names the limit teaches it, so the app can warn before the next upload.
+        if (setup == u"too-large"_s) {
+            QCOMPARE(learned.count(), 1);
+            QCOMPARE(learned.first().first().toLongLong(), qint64(64 * 1024));
+        } else {
+            QCOMPARE(learned.count(), 0);
+        }
 
         // Time moves on and the engine looks again: a Failed row stays as it is.
         m_clock.advance(3600 * 1000);
