@@ -9,6 +9,7 @@
 #include "store/DraftStore.h"
 #include "store/Outbox.h"
 #include "store/Workspace.h"
+#include <QHash>
 
 #include <QLabel>
 #include <QLocale>
@@ -30,9 +31,25 @@ public:
     QProgressBar *progress = nullptr;
     QLabel *result = nullptr;
     QPushButton *openSettings = nullptr;
-    qint64 pendingId = 0; // the submission this pane waits for
-    qint64 pendingDraft = 0; // the draft it came from
+    // Submissions sent from this pane and not settled yet, with the draft each
+    // came from: the draft stays on disk until the server took the candidate.
+    QHash<qint64, qint64> tracked;
+    qint64 lastQueued = 0; // the progress bar follows this one
     bool loading = false; // setCandidate() in progress: not an edit
+
+    // The form holds nothing of the recruiter's: safe to show another draft in it.
+    bool formIsFree() const
+    {
+        return drafts->currentId() == 0 && !drafts->hasUnsavedChanges()
+            && form->candidate().name.isEmpty() && form->candidate().email.isEmpty()
+            && form->candidate().phone.isEmpty();
+    }
+    void clearForm()
+    {
+        loading = true;
+        form->clear();
+        loading = false;
+    }
 };
 
 CandidatePane::CandidatePane(const Services &services, QWidget *parent)
@@ -98,7 +115,7 @@ CandidatePane::CandidatePane(const Services &services, QWidget *parent)
             &CandidatePane::onSubmissionChanged);
     connect(services.engine, &SubmissionEngine::progress, this,
             [this](qint64 id, qint64 sent, qint64 total) {
-                if (id != d->pendingId || total <= 0)
+                if (id != d->lastQueued || total <= 0)
                     return;
                 d->progress->setRange(0, 1000);
                 d->progress->setValue(int(sent * 1000 / total));
@@ -140,10 +157,6 @@ void CandidatePane::saveDraft()
 
 void CandidatePane::submit()
 {
-    if (d->pendingId != 0) {
-        setResult(tr("Still sending the previous candidate; it is safe in the outbox."), false);
-        return;
-    }
     d->form->clearFieldErrors();
     if (!d->form->validateAll()) {
         setResult(tr("Some fields need attention: see the messages under them."), true);
@@ -164,7 +177,9 @@ void CandidatePane::submit()
     // The draft is on disk before the outbox row: if anything below fails,
     // nothing the recruiter typed is lost.
     d->drafts->edited(s.candidate, d->form->extraState());
-    d->drafts->flush();
+    if (!d->drafts->flush())
+        return; // saveFailed() told the recruiter; the form keeps everything
+    const qint64 draftId = d->drafts->currentId();
     QString error;
     const auto queued = d->services.workspace->outbox()->enqueue(s, &error);
     if (!queued) {
@@ -173,19 +188,32 @@ void CandidatePane::submit()
     }
     if (d->services.settings && !s.candidate.source.isEmpty())
         d->services.settings->setLastSource(s.candidate.source);
-    d->pendingId = queued->id;
-    d->pendingDraft = d->drafts->currentId();
+    // The draft remembers its submission, so after a restart it is not offered
+    // again while the outbox still holds it.
+    QJsonObject extra = d->form->extraState();
+    extra.insert(u"queued_submission"_s, queued->id);
+    d->drafts->edited(s.candidate, extra);
+    d->drafts->flush();
+    d->tracked.insert(queued->id, draftId);
+    d->lastQueued = queued->id;
+    // The outbox has it: the form is free for the next candidate at once.
+    d->drafts->setCurrentId(0);
+    d->clearForm();
+    if (!s.candidate.source.isEmpty())
+        d->form->setDefaultSource(s.candidate.source);
     d->progress->setVisible(true);
     d->progress->setRange(0, 0); // busy until the upload reports its size
     d->progress->setFormat(tr("Sending…"));
-    setResult(tr("Sending %1…").arg(s.candidate.name), false);
+    setResult(tr("Sending %1… You can go on with the next candidate.").arg(s.candidate.name),
+              false);
     Q_EMIT submissionQueued(queued->id);
+    Q_EMIT draftsChanged();
     d->services.engine->kick();
 }
 
 void CandidatePane::onSubmissionChanged(qint64 id, SubmissionState state)
 {
-    if (id != d->pendingId || state == SubmissionState::Sending)
+    if (!d->tracked.contains(id) || state == SubmissionState::Sending)
         return;
     const auto row = d->services.workspace->outbox()->get(id);
     if (!row)
@@ -193,21 +221,22 @@ void CandidatePane::onSubmissionChanged(qint64 id, SubmissionState state)
     // Pending again without an attempt: not ours to report yet.
     if (row->state == SubmissionState::Pending && row->attempts == 0)
         return;
-    d->pendingId = 0;
-    d->progress->setVisible(false);
+    if (id == d->lastQueued)
+        d->progress->setVisible(false);
     showResult(*row);
 }
 
 void CandidatePane::showResult(const Submission &s)
 {
+    const qint64 draftId = d->tracked.value(s.id);
+    DraftStore *store = d->services.workspace->drafts();
     switch (s.state) {
     case SubmissionState::Sent:
-        // Sent: the draft has done its job; the form is ready for the next one.
-        d->drafts->setCurrentId(d->pendingDraft);
-        d->drafts->discardCurrent();
-        d->loading = true;
-        d->form->clear();
-        d->loading = false;
+        d->tracked.remove(s.id);
+        // The server has the candidate: its draft has done its job, unless the
+        // recruiter reopened it meanwhile (then it stays theirs).
+        if (draftId != 0 && draftId != d->drafts->currentId())
+            store->remove(draftId);
         setResult(
             s.kind == SubmissionKind::Create
                 ? tr("Created candidate #%1: %2.").arg(s.serverId.value_or(0)).arg(s.candidate.name)
@@ -215,27 +244,44 @@ void CandidatePane::showResult(const Submission &s)
             false);
         Q_EMIT draftsChanged();
         return;
-    case SubmissionState::Failed: {
-        d->form->setFieldErrors(s.fieldErrors);
+    case SubmissionState::Pending:
+        // Safe in the outbox and retried automatically; still followed here.
+        setResult(tr("%1 waits in the outbox: %2").arg(s.candidate.name, s.lastError), false);
+        return;
+    case SubmissionState::Failed:
+    case SubmissionState::NeedsDecision: {
+        d->tracked.remove(s.id);
+        const bool bringBack = draftId != 0 && d->formIsFree();
+        if (bringBack)
+            openDraft(draftId);
+        if (s.state == SubmissionState::NeedsDecision) {
+            if (bringBack) {
+                decideOnDuplicate(s);
+            } else {
+                setResult(tr("%1 was not sent: the email is already candidate #%2. Open the draft "
+                             "(File → Drafts) to update that candidate or cancel.")
+                              .arg(s.candidate.name)
+                              .arg(s.duplicateOf.value_or(0)),
+                          true);
+            }
+            return;
+        }
         const bool token = s.errorKind == errorName(ApiError::BadToken)
             || s.errorKind == errorName(ApiError::NotAllowed);
-        setResult(tr("Not sent: %1").arg(s.lastError), true, token);
+        if (bringBack) {
+            d->form->setFieldErrors(s.fieldErrors);
+            setResult(tr("Not sent: %1").arg(s.lastError), true, token);
+        } else {
+            setResult(tr("%1 was not sent: %2 It is kept in File → Drafts.")
+                          .arg(s.candidate.name, s.lastError),
+                      true, token);
+        }
+        Q_EMIT draftsChanged();
         return;
     }
-    case SubmissionState::NeedsDecision:
-        decideOnDuplicate(s);
-        return;
-    case SubmissionState::Pending:
-        // Safe in the outbox and retried automatically: the recruiter can go on.
-        d->drafts->setCurrentId(d->pendingDraft);
-        d->drafts->discardCurrent();
-        d->loading = true;
-        d->form->clear();
-        d->loading = false;
-        setResult(tr("Saved in the outbox: %1 It will be sent automatically.").arg(s.lastError),
-                  false);
-        return;
     case SubmissionState::Cancelled:
+        d->tracked.remove(s.id);
+        return;
     case SubmissionState::Sending:
         return;
     }
@@ -305,10 +351,10 @@ void CandidatePane::loadForUpdate(qint64 serverId)
                       true, result.error == ApiError::BadToken);
             return;
         }
-        d->drafts->setCurrentId(0); // the work in the form stays as its own draft
-        d->loading = true;
-        d->form->clear();
-        d->loading = false;
+        // The work in the form stays as its own draft.
+        if (!d->drafts->setCurrentId(0))
+            return;
+        d->clearForm();
         startUpdateFrom(
             *result.candidate,
             tr("Loaded #%1 to update: Submit changes only what you edit.").arg(serverId));
@@ -318,22 +364,22 @@ void CandidatePane::loadForUpdate(qint64 serverId)
 void CandidatePane::newCandidate()
 {
     // Everything typed is already a draft on disk: "new" keeps it in the
-    // drafts list and starts an empty form.
-    d->drafts->flush();
-    d->drafts->setCurrentId(0);
-    d->loading = true;
-    d->form->clear();
-    d->loading = false;
+    // drafts list and starts an empty form. A draft that cannot be saved (a
+    // full disk) keeps the form as it is.
+    if (!d->drafts->setCurrentId(0))
+        return;
+    d->clearForm();
     setResult({}, false);
     Q_EMIT draftsChanged();
 }
 
 void CandidatePane::openDraft(qint64 draftId)
 {
-    const auto draft = d->services.workspace->drafts()->load(draftId);
-    if (!draft)
+    auto draft = d->services.workspace->drafts()->load(draftId);
+    if (!draft || !d->drafts->setCurrentId(draftId))
         return;
-    d->drafts->setCurrentId(draftId);
+    // Reopened: it is the recruiter's again, not the outbox's.
+    draft->extra.remove(u"queued_submission"_s);
     d->loading = true;
     d->form->setCandidate(draft->candidate);
     d->form->setExtraState(draft->extra);
@@ -345,9 +391,28 @@ void CandidatePane::openDraft(qint64 draftId)
 
 void CandidatePane::restoreLatestDraft()
 {
-    const QList<Draft> drafts = d->services.workspace->drafts()->list();
-    if (!drafts.isEmpty())
-        openDraft(drafts.first().id);
+    // Drafts whose submission the outbox still holds (or the server took) are
+    // not offered again; those the server took go, the others are followed.
+    Outbox *outbox = d->services.workspace->outbox();
+    DraftStore *store = d->services.workspace->drafts();
+    qint64 latest = 0;
+    for (const Draft &draft : store->list()) {
+        const qint64 queued = draft.extra.value(u"queued_submission"_s).toInteger();
+        const auto row = queued > 0 ? outbox->get(queued) : std::nullopt;
+        if (row && row->state == SubmissionState::Sent) {
+            store->remove(draft.id);
+            continue;
+        }
+        if (row
+            && (row->state == SubmissionState::Pending || row->state == SubmissionState::Sending)) {
+            d->tracked.insert(row->id, draft.id);
+            continue;
+        }
+        if (latest == 0)
+            latest = draft.id;
+    }
+    if (latest != 0)
+        openDraft(latest);
 }
 
 } // namespace cdesk

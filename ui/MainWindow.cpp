@@ -2,6 +2,7 @@
 
 #include "CandidateForm.h"
 #include "CandidatePane.h"
+#include "Dialogs.h"
 #include "HistoryPane.h"
 #include "JobPicker.h"
 #include "SettingsDialog.h"
@@ -40,6 +41,7 @@ public:
     QLabel *outbox = nullptr;
     QMenu *draftsMenu = nullptr;
     QTimer *historyRefresh = nullptr;
+    bool quitWithoutSaving = false;
 };
 
 MainWindow::MainWindow(const Services &services, QWidget *parent)
@@ -146,6 +148,8 @@ void MainWindow::createActions()
 
 void MainWindow::fillDraftsMenu()
 {
+    // clear() leaves submenus alive: delete them, or each opening adds more.
+    qDeleteAll(d->draftsMenu->findChildren<QMenu *>(Qt::FindDirectChildrenOnly));
     d->draftsMenu->clear();
     const QList<Draft> drafts = d->services.workspace->drafts()->list();
     if (drafts.isEmpty()) {
@@ -239,9 +243,19 @@ void MainWindow::reloadJobs()
 void MainWindow::openSettings()
 {
     if (!d->services.tokens) {
-        statusBar()->showMessage(tr("The sandbox needs no settings: it is local and has its own "
-                                    "token."),
-                                 8000);
+        // The sandbox has no settings of its own; the way out is the account.
+        Dialogs::ask(this, tr("Leave the sandbox?"),
+                     tr("You are trying Candidate Desk against a local sandbox. Connect your "
+                        "PyjamaHR account instead? Candidate Desk will ask for its address and "
+                        "token the next time it starts; nothing from the sandbox is sent there."),
+                     QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+                     [this](QMessageBox::StandardButton answer) {
+                         if (answer != QMessageBox::Yes)
+                             return;
+                         d->services.settings->setSandboxMode(false);
+                         statusBar()->showMessage(
+                             tr("Restart Candidate Desk to connect your account."), 0);
+                     });
         return;
     }
     auto *dialog
@@ -253,9 +267,23 @@ void MainWindow::openSettings()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    // Whatever was typed last is on disk before the window goes.
-    d->candidate->drafts()->flush();
-    QMainWindow::closeEvent(event);
+    // Whatever was typed last is on disk before the window goes; when it
+    // cannot be (a full disk), the recruiter decides.
+    if (d->quitWithoutSaving || d->candidate->drafts()->flush()) {
+        QMainWindow::closeEvent(event);
+        return;
+    }
+    event->ignore();
+    Dialogs::ask(this, tr("Your draft could not be saved"),
+                 tr("The last changes to this candidate could not be written to disk (is it "
+                    "full?). Quit anyway and lose them, or cancel and keep the window open?"),
+                 QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel,
+                 [this](QMessageBox::StandardButton answer) {
+                     if (answer != QMessageBox::Discard)
+                         return;
+                     d->quitWithoutSaving = true;
+                     close();
+                 });
 }
 
 } // namespace cdesk

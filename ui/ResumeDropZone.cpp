@@ -100,6 +100,7 @@ public:
     QLabel *m_sendNote = nullptr;
 
     std::optional<ResumeInfo> m_file; // the accepted file, if any
+    QString m_givenPath; // set by setFilePath(), kept until accepted, removed or replaced
     qint64 m_maxBytes = kDefaultMaxBytes;
     // Results come back from worker threads in any order: each request takes
     // a number, and only the newest one's answer is used. One counter for
@@ -194,7 +195,8 @@ void ResumeDropZone::Private::build()
             ResumeDropZone::tr("Resumes (*.pdf *.doc *.docx *.odt *.rtf *.txt);;All files (*)"),
             [zone](const QString &path) {
                 if (zone && !path.isEmpty())
-                    zone->setFilePath(path);
+                    zone->d->inspect(
+                        path); // the recruiter's choice: a refusal keeps the previous file
             });
     });
     QObject::connect(m_remove, &QPushButton::clicked, q, [this] { removeFile(); });
@@ -231,6 +233,7 @@ void ResumeDropZone::Private::onInspected(const ResumeInfo &info)
     }
     const bool same = m_file && m_file->path == info.path && m_file->size == info.size
         && m_file->mimeType == info.mimeType;
+    m_givenPath.clear();
     m_file = info;
     ++m_fileGeneration;
     showMessage(m_error, {});
@@ -268,6 +271,10 @@ void ResumeDropZone::Private::renderThumbnail()
 void ResumeDropZone::Private::removeFile()
 {
     ++m_inspection; // a file still being read would otherwise come back
+    const bool hadGiven = !m_givenPath.isEmpty();
+    m_givenPath.clear();
+    if (hadGiven && !m_file)
+        Q_EMIT q->changed();
     showMessage(m_status, {});
     showMessage(m_error, {});
     if (!m_file)
@@ -385,7 +392,7 @@ bool ResumeDropZone::Private::eventFilter(QObject *watched, QEvent *event)
             return false;
         drop->acceptProposedAction();
         setDropActive(false);
-        q->setFilePath(path);
+        inspect(path);
         return true;
     }
     default:
@@ -404,7 +411,10 @@ ResumeDropZone::~ResumeDropZone() = default;
 
 QString ResumeDropZone::filePath() const
 {
-    return d->m_file ? d->m_file->path : QString();
+    // A path given by the form (a restored draft) counts while it is checked,
+    // and stays even when the check fails, until Remove or another file: an
+    // autosave in between must not turn the draft's resume into nothing.
+    return d->m_file ? d->m_file->path : d->m_givenPath;
 }
 
 void ResumeDropZone::setFilePath(const QString &path)
@@ -413,6 +423,10 @@ void ResumeDropZone::setFilePath(const QString &path)
         d->removeFile();
         return;
     }
+    // A restored draft's file: its path counts until it is accepted or replaced.
+    if (!d->m_file || d->m_file->path != path)
+        d->m_givenPath = path;
+    d->m_file.reset();
     d->inspect(path);
 }
 
@@ -481,7 +495,7 @@ void ResumeDropZone::dropEvent(QDropEvent *event)
         return;
     }
     event->acceptProposedAction();
-    setFilePath(path);
+    d->inspect(path);
 }
 
 } // namespace cdesk

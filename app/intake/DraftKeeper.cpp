@@ -31,11 +31,13 @@ int DraftKeeper::delay() const
     return m_timer->interval();
 }
 
-void DraftKeeper::setCurrentId(qint64 id)
+bool DraftKeeper::setCurrentId(qint64 id)
 {
-    flush();
+    if (!flush())
+        return false;
     m_currentId = id;
     m_dirty = false;
+    return true;
 }
 
 void DraftKeeper::edited(const Candidate &candidate, const QJsonObject &extra)

@@ -27,7 +27,9 @@ public:
 
     // The draft being edited; 0: a new one (made at the first save).
     qint64 currentId() const { return m_currentId; }
-    void setCurrentId(qint64 id);
+    // Saves what is pending first; when that fails (a full disk) nothing
+    // switches and it returns false: the caller must not drop the form.
+    bool setCurrentId(qint64 id);
 
     // Something changed: save it after the delay.
     void edited(const Candidate &candidate, const QJsonObject &extra);

@@ -221,6 +221,76 @@ private Q_SLOTS:
         QCOMPARE(edit(u"phoneEdit"_s)->text(), u"+44 20 7946"_s);
     }
 
+    void theNextCandidate_isNotTouchedByThePreviousResult()
+    {
+        sandbox::Faults slow;
+        slow.latencyMs = 400;
+        m_sandbox.setFaults(slow);
+        typeCandidate(u"First One"_s, uniqueEmail(u"first"_s), u"+91 98765 11111"_s);
+        edit(u"resumeUrlEdit"_s)->setText(u"https://files.example.com/first.pdf"_s);
+        m_window->candidatePane()->submit();
+        // The form is free at once: the recruiter goes on with the next one.
+        QCOMPARE(edit(u"nameEdit"_s)->text(), QString());
+        QTest::keyClicks(edit(u"nameEdit"_s), u"Second One"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(label(u"resultLabel"_s)->text().contains(u"Created candidate #"_s),
+                                 20000);
+        QCOMPARE(edit(u"nameEdit"_s)->text(), u"Second One"_s);
+    }
+
+    void aFailureAfterARetry_bringsTheDraftBackWithTheError()
+    {
+        sandbox::Faults faults;
+        faults.errorNext = 1;
+        faults.errorStatus = 503; // the first try is retried...
+        m_sandbox.setFaults(faults);
+        const QString email = uniqueEmail(u"retry"_s);
+        typeCandidate(u"Retry Then Fail"_s, email, u"+91 98765 22222"_s);
+        edit(u"resumeUrlEdit"_s)->setText(u"https://files.example.com/retry.pdf"_s);
+        m_window->candidatePane()->form()->jobPicker()->setJobId(
+            103); // ...the next is refused: closed
+        m_window->candidatePane()->submit();
+        QTRY_VERIFY_WITH_TIMEOUT(label(u"jobError"_s)->text().contains(u"closed"_s), 20000);
+        QCOMPARE(edit(u"nameEdit"_s)->text(), u"Retry Then Fail"_s);
+        QCOMPARE(edit(u"emailEdit"_s)->text(), email);
+    }
+
+    void aQueuedCandidate_isNotOfferedAgainAfterARestart()
+    {
+        sandbox::Faults slow;
+        slow.latencyMs = 300;
+        m_sandbox.setFaults(slow);
+        const QString email = uniqueEmail(u"queued"_s);
+        typeCandidate(u"Queued Then Closed"_s, email, u"+91 98765 33333"_s);
+        edit(u"resumeUrlEdit"_s)->setText(u"https://files.example.com/queued.pdf"_s);
+        m_window->candidatePane()->submit();
+        closeWindow(); // before the answer: the row stays in the outbox
+        m_sandbox.setFaults({});
+        openWindow(m_sandbox.token());
+        QCOMPARE(edit(u"nameEdit"_s)->text(), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(label(u"resultLabel"_s)->text().contains(u"Created candidate #"_s),
+                                 20000);
+        const HttpResponse found
+            = HttpClient(m_sandbox.token())
+                  .get(m_sandbox.url(u"candidates/?email="_s + queryValue(email)));
+        QCOMPARE(found.json().value(u"count"_s).toInt(), 1);
+    }
+
+    void aRestoredDraft_keepsItsResumeWhileTheFileIsChecked()
+    {
+        const QString pdf = writeFile(m_files.path(), u"Kept.pdf"_s, minimalPdf("Kept"));
+        m_window->candidatePane()->form()->resumeZone()->setFilePath(pdf);
+        QTRY_COMPARE(m_window->candidatePane()->form()->resumeZone()->filePath(), pdf);
+        edit(u"nameEdit"_s)->setText(u"Has A Resume"_s);
+        QTRY_VERIFY(!m_window->candidatePane()->drafts()->hasUnsavedChanges());
+        closeWindow();
+        openWindow(m_sandbox.token());
+        // At once, before the background check answers, and after an edit.
+        QCOMPARE(m_window->candidatePane()->form()->candidate().resumeFile, pdf);
+        QTest::keyClicks(edit(u"nameEdit"_s), u"!"_s);
+        QVERIFY(m_window->candidatePane()->drafts()->flush());
+        QCOMPARE(m_window->candidatePane()->form()->candidate().resumeFile, pdf);
+    }
+
 private:
     void openWindow(const QByteArray &token, bool sameData = false)
     {
