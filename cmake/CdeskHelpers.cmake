@@ -20,7 +20,9 @@ function(cdesk_add_test)
     CDESK_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/tests/fixtures")
 
   add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME})
-  set(env "QT_LOGGING_RULES=qt.httpserver.debug=false")
+  # Tests live away from the app's folder: they name the PDF text helper.
+  set(env "QT_LOGGING_RULES=qt.httpserver.debug=false"
+    "CANDIDATE_DESK_EXTRACT_HELPER=$<TARGET_FILE:candidate-desk-extract>")
   if(ARG_GUI)
     list(APPEND env "QT_QPA_PLATFORM=offscreen")
     list(APPEND ARG_LABELS gui)

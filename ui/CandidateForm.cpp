@@ -51,6 +51,7 @@ QLineEdit[invalid="true"], QComboBox[invalid="true"], QListView[invalid="true"] 
     border: 1px solid #b3261e; border-radius: 3px; padding: 2px;
 }
 cdesk--ResumeDropZone[invalid="true"] { border: 2px solid #b3261e; }
+QLineEdit[autofilled="true"] { background: #fff8db; }
 QLabel#formBanner {
     background: #fdecea; color: #5f2120; border: 1px solid #f1aeb5; border-radius: 4px;
     padding: 6px;
@@ -118,6 +119,7 @@ public:
     QLabel *m_consentError = nullptr;
     QPushButton *m_submit = nullptr;
     QList<TextField> m_textFields; // name, email, phone, industry, department
+    QJsonObject m_otherState; // extraState() keys that belong to others
 
     std::optional<qint64> m_updateTarget;
     QString m_consentGivenAt; // ISO 8601 UTC; empty: not given
@@ -389,7 +391,14 @@ CandidateForm::CandidateForm(QWidget *parent)
         const CandidateField field = entry.field;
         QLineEdit *edit = entry.edit;
         // textEdited: only the recruiter's typing, not the form's own normalising.
-        connect(edit, &QLineEdit::textEdited, this, [this, field] {
+        connect(edit, &QLineEdit::textEdited, this, [this, field, edit] {
+            // The recruiter has looked at it: no longer "from the resume, check it".
+            if (edit->property("autofilled").toBool()) {
+                edit->setProperty("autofilled", false);
+                edit->setToolTip({});
+                edit->style()->unpolish(edit);
+                edit->style()->polish(edit);
+            }
             d->m_dirty.insert(field);
             d->m_touched.insert(field); // edited() comes with textChanged, once
         });
@@ -484,11 +493,47 @@ void CandidateForm::setCandidate(const Candidate &candidate)
     clearFieldErrors();
 }
 
+QStringList CandidateForm::fillFromResume(const AutofillResult &fill)
+{
+    QStringList filled;
+    auto put = [&](CandidateField field, const QString &value, const QString &label) {
+        Private::TextField *entry = d->textField(field);
+        if (!entry || value.isEmpty() || !entry->edit->text().trimmed().isEmpty())
+            return; // what the recruiter typed always wins
+        entry->edit->setText(value);
+        entry->edit->setProperty("autofilled", true);
+        entry->edit->setToolTip(tr("Filled from the resume: please check it."));
+        entry->edit->style()->unpolish(entry->edit);
+        entry->edit->style()->polish(entry->edit);
+        d->m_dirty.insert(field);
+        d->touch(field);
+        filled.append(label);
+    };
+    put(CandidateField::Name, fill.name, tr("name"));
+    put(CandidateField::Email, fill.email, tr("email"));
+    put(CandidateField::Phone, fill.phone, tr("phone"));
+    QMap<QString, QString> custom = d->m_custom->fields();
+    bool linksAdded = false;
+    for (auto it = fill.links.cbegin(); it != fill.links.cend(); ++it) {
+        if (custom.contains(it.key()))
+            continue;
+        d->m_custom->addRow(it.key(), it.value());
+        linksAdded = true;
+        filled.append(it.key());
+    }
+    if (linksAdded)
+        d->touch(CandidateField::CustomFields);
+    if (!filled.isEmpty())
+        Q_EMIT edited();
+    return filled;
+}
+
 void CandidateForm::clear()
 {
     {
         const QScopedValueRollback loading(d->m_loading, true);
         setCandidate({});
+        d->m_otherState = {};
         d->m_source->setSource(d->m_defaultSource);
         d->m_original = candidate(); // the default source is not an edit
     }
@@ -697,7 +742,10 @@ QJsonObject CandidateForm::extraState() const
     QJsonArray rows;
     for (const auto &[key, value] : d->m_custom->rows())
         rows.append(QJsonArray { key, value });
-    return QJsonObject {
+    // Keys the form does not know (the pane's, such as the original of a
+    // resume sent as plain text) travel with the draft untouched.
+    QJsonObject state = d->m_otherState;
+    const QJsonObject own {
         { kUpdateTarget,
           d->m_updateTarget ? QJsonValue(*d->m_updateTarget) : QJsonValue(QJsonValue::Null) },
         { kConsent,
@@ -710,10 +758,17 @@ QJsonObject CandidateForm::extraState() const
         // The window keeps this as the next candidate's default source.
         { kLastSource, d->m_source->source() },
     };
+    for (auto it = own.begin(); it != own.end(); ++it)
+        state.insert(it.key(), it.value());
+    return state;
 }
 
 void CandidateForm::setExtraState(const QJsonObject &state)
 {
+    d->m_otherState = state;
+    for (const QString &key :
+         { kUpdateTarget, kConsent, kOriginal, kTouched, kCustomRows, kLastSource })
+        d->m_otherState.remove(key);
     {
         const QScopedValueRollback loading(d->m_loading, true);
         if (state.contains(kConsent))

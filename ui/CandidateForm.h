@@ -3,6 +3,7 @@
 #include "model/Candidate.h"
 #include "model/CandidateValidator.h"
 #include "model/FieldErrors.h"
+#include "resume/Autofill.h"
 
 #include <QJsonObject>
 #include <QWidget>
@@ -57,6 +58,12 @@ public:
     // marks. Round-trips through setExtraState().
     QJsonObject extraState() const;
     void setExtraState(const QJsonObject &state);
+
+    // What a resume says about the candidate, put into the fields that are
+    // still empty (never over what the recruiter typed). Each filled field is
+    // marked for the recruiter to check until they edit it. Returns the
+    // labels of the fields filled ("Name", "Email", ...).
+    QStringList fillFromResume(const AutofillResult &fill);
 
     JobPicker *jobPicker() const;
     ResumeDropZone *resumeZone() const;

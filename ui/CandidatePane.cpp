@@ -2,17 +2,23 @@
 
 #include "CandidateForm.h"
 #include "Dialogs.h"
+#include "ResumeDropZone.h"
 #include "api/ApiClient.h"
 #include "intake/DraftKeeper.h"
 #include "intake/SubmissionEngine.h"
+#include "resume/ResumeReader.h"
 #include "settings/Settings.h"
 #include "store/DraftStore.h"
 #include "store/Outbox.h"
 #include "store/Workspace.h"
 #include <QHash>
 
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFutureWatcher>
 #include <QLabel>
 #include <QLocale>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -35,6 +41,14 @@ public:
     // came from: the draft stays on disk until the server took the candidate.
     QHash<qint64, qint64> tracked;
     qint64 lastQueued = 0; // the progress bar follows this one
+    // The resume: what reading it found, for autofill, the preview and a
+    // plain-text copy when it is too large for the server.
+    QLabel *resumeNote = nullptr;
+    QPushButton *preview = nullptr;
+    QPushButton *asText = nullptr;
+    QPushButton *compress = nullptr;
+    std::optional<ResumeReading> reading;
+    quint64 readingGeneration = 0;
     bool loading = false; // setCandidate() in progress: not an edit
 
     // The form holds nothing of the recruiter's: safe to show another draft in it.
@@ -79,6 +93,23 @@ CandidatePane::CandidatePane(const Services &services, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(scroll, 1);
+    d->resumeNote = new QLabel;
+    d->resumeNote->setObjectName(u"resumeAssist"_s);
+    d->resumeNote->setWordWrap(true);
+    d->resumeNote->setTextFormat(Qt::PlainText);
+    d->preview = new QPushButton(tr("Preview text…"));
+    d->preview->setObjectName(u"previewResumeText"_s);
+    d->asText = new QPushButton(tr("Send as plain text"));
+    d->asText->setObjectName(u"sendAsPlainText"_s);
+    d->compress = new QPushButton(tr("Compress"));
+    d->compress->setObjectName(u"compressResume"_s);
+    auto *resumeRow = new QHBoxLayout;
+    resumeRow->addWidget(d->resumeNote, 1);
+    for (QPushButton *button : { d->preview, d->asText, d->compress }) {
+        button->setVisible(false);
+        resumeRow->addWidget(button);
+    }
+    layout->addLayout(resumeRow);
     auto *resultRow = new QHBoxLayout;
     resultRow->addWidget(d->result, 1);
     resultRow->addWidget(d->openSettings);
@@ -107,6 +138,14 @@ CandidatePane::CandidatePane(const Services &services, QWidget *parent)
             d->drafts->edited(d->form->candidate(), d->form->extraState());
     });
     connect(d->form, &CandidateForm::submitRequested, this, &CandidatePane::submit);
+    connect(d->form->resumeZone(), &ResumeDropZone::fileAccepted, this, &CandidatePane::readResume);
+    connect(d->form->resumeZone(), &ResumeDropZone::changed, this, [this] {
+        if (d->form->resumeZone()->filePath().isEmpty())
+            showReading({});
+    });
+    connect(d->preview, &QPushButton::clicked, this, &CandidatePane::previewResumeText);
+    connect(d->asText, &QPushButton::clicked, this, &CandidatePane::sendResumeAsPlainText);
+    connect(d->compress, &QPushButton::clicked, this, &CandidatePane::compressResume);
     connect(d->drafts, &DraftKeeper::saved, this, &CandidatePane::draftsChanged);
     connect(d->drafts, &DraftKeeper::saveFailed, this,
             [this](const QString &message) { setResult(message, true); });
@@ -413,6 +452,117 @@ void CandidatePane::restoreLatestDraft()
     }
     if (latest != 0)
         openDraft(latest);
+}
+
+void CandidatePane::readResume(const QString &path)
+{
+    const quint64 generation = ++d->readingGeneration;
+    d->resumeNote->setText(tr("Reading the resume…"));
+    const QString region = d->services.settings ? d->services.settings->phoneRegion() : u"IN"_s;
+    const qint64 limit = d->services.settings ? d->services.settings->maxResumeBytes() : 0;
+    auto *watcher = new QFutureWatcher<ResumeReading>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, path] {
+        watcher->deleteLater();
+        // Another file was chosen meanwhile: this reading is stale.
+        if (generation != d->readingGeneration || d->form->resumeZone()->filePath() != path)
+            return;
+        const ResumeReading reading = watcher->result();
+        showReading(reading);
+        if (!reading.text.ok)
+            return;
+        const QStringList filled = d->form->fillFromResume(reading.fill);
+        if (!filled.isEmpty()) {
+            setResult(tr("Filled from the resume: %1. Please check them (marked in yellow).")
+                          .arg(filled.join(u", "_s)),
+                      false);
+        }
+    });
+    // Reading, extracting (PDFs in a helper process) and autofill all run off the GUI thread.
+    watcher->setFuture(ResumeReader::readAsync(path, region, limit));
+}
+
+void CandidatePane::showReading(const std::optional<ResumeReading> &reading)
+{
+    d->reading = reading;
+    const bool text = reading && reading->text.ok;
+    const bool over = reading && reading->info.overLimit;
+    d->preview->setVisible(text);
+    d->asText->setVisible(over && text);
+    d->compress->setVisible(over);
+    if (!reading) {
+        d->resumeNote->clear();
+        return;
+    }
+    if (!reading->text.ok) {
+        d->resumeNote->setText(reading->text.problem);
+        return;
+    }
+    const QString size = QLocale().formattedDataSize(reading->info.size);
+    d->resumeNote->setText(
+        over
+            ? tr("This resume is %1, more than the server takes (%2). Send its text instead, or "
+                 "compress it.")
+                  .arg(size,
+                       QLocale().formattedDataSize(
+                           d->services.settings ? d->services.settings->maxResumeBytes() : 0))
+            : tr("Resume read: %n character(s) of text.", nullptr, int(reading->text.text.size())));
+}
+
+void CandidatePane::previewResumeText()
+{
+    if (!d->reading || !d->reading->text.ok)
+        return;
+    // Not modal: the recruiter can compare it with the form.
+    auto *dialog = new QDialog(this);
+    dialog->setObjectName(u"resumePreview"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Text of %1").arg(d->reading->info.fileName));
+    auto *text = new QPlainTextEdit(d->reading->text.text);
+    text->setReadOnly(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(text);
+    layout->addWidget(buttons);
+    dialog->resize(640, 720);
+    dialog->show();
+}
+
+void CandidatePane::sendResumeAsPlainText()
+{
+    if (!d->reading)
+        return;
+    const QString dir = d->services.workspace->dataDir() + u"/converted"_s;
+    const ShrinkResult result = ResumeReader::asPlainText(*d->reading, dir);
+    useSmallerResume(result);
+}
+
+void CandidatePane::compressResume()
+{
+    if (!d->reading)
+        return;
+    const QString dir = d->services.workspace->dataDir() + u"/converted"_s;
+    const qint64 limit = d->services.settings ? d->services.settings->maxResumeBytes() : 0;
+    const ShrinkResult result = ResumeReader::compress(d->reading->info, dir, limit);
+    useSmallerResume(result);
+}
+
+void CandidatePane::useSmallerResume(const ShrinkResult &result)
+{
+    if (!result.ok) {
+        d->resumeNote->setText(result.message);
+        return;
+    }
+    // The original stays in the draft's state, so nothing is lost if the
+    // recruiter wants it back.
+    const QString original = d->form->resumeZone()->filePath();
+    QJsonObject extra = d->form->extraState();
+    extra.insert(u"original_resume"_s, original);
+    d->form->setExtraState(extra);
+    d->form->resumeZone()->setFilePath(result.path);
+    d->resumeNote->setText(result.message);
+    d->asText->setVisible(false);
+    d->compress->setVisible(false);
 }
 
 } // namespace cdesk

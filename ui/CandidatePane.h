@@ -16,6 +16,8 @@ class Settings;
 class SubmissionEngine;
 class Workspace;
 struct RemoteCandidate;
+struct ResumeReading;
+struct ShrinkResult;
 
 // The form and everything around one candidate: the draft kept as the
 // recruiter types, the submission through the outbox with its progress, the
@@ -57,6 +59,12 @@ private:
     void decideOnDuplicate(const Submission &submission);
     void startUpdateFrom(const RemoteCandidate &remote, const QString &note);
     void setResult(const QString &text, bool problem, bool offerSettings = false);
+    void readResume(const QString &path);
+    void showReading(const std::optional<ResumeReading> &reading);
+    void previewResumeText();
+    void sendResumeAsPlainText();
+    void compressResume();
+    void useSmallerResume(const ShrinkResult &result);
 
     class Private;
     std::unique_ptr<Private> d;

@@ -4,6 +4,7 @@
 #include "core/Clock.h"
 #include "intake/SubmissionEngine.h"
 #include "model/CandidateValidator.h"
+#include "resume/ResumeReader.h"
 #include "settings/KeychainBackend.h"
 #include "settings/Settings.h"
 #include "settings/TokenStore.h"
@@ -16,6 +17,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QNetworkAccessManager>
 #include <QTimer>
 
@@ -27,7 +29,8 @@ namespace cdesk {
 
 namespace {
 
-const QStringList kCommands = { u"jobs"_s, u"submit"_s, u"update"_s, u"history"_s, u"outbox"_s };
+const QStringList kCommands
+    = { u"jobs"_s, u"submit"_s, u"update"_s, u"history"_s, u"outbox"_s, u"inspect-resume"_s };
 
 // How long a command line waits for the running window to send its submission.
 constexpr int kWatchPollMs = 250;
@@ -115,7 +118,8 @@ void Cli::addOptions()
         "  submit               send a new candidate (--name, --email, --phone and a resume)\n"
         "  update ID            change candidate ID on the server; only the options given change\n"
         "  history              the submissions made from this computer\n"
-        "  outbox [--retry]     what waits to be sent; --retry sends it now\n\n"
+        "  outbox [--retry]     what waits to be sent; --retry sends it now\n"
+        "  inspect-resume FILE  the resume's type, size, text and what would be autofilled\n\n"
         "Exit codes: 0 done, 1 local failure, 2 invalid input, 3 bad or missing token,\n"
         "4 the email already exists on the server, 5 network or server trouble (the\n"
         "submission stays in the outbox and is sent later).\n\n"
@@ -200,6 +204,14 @@ void Cli::start()
     const QString command = positional.value(0);
     if (!isCommand(command))
         return fail(InvalidInput, tr("Unknown command \"%1\". Try --help.").arg(command));
+    if (command == u"inspect-resume"_s) {
+        if (positional.size() != 2)
+            return fail(InvalidInput,
+                        tr("inspect-resume takes one file: candidate-desk "
+                           "inspect-resume cv.pdf"));
+        m_settings = Settings::openDefault();
+        return runInspectResume(positional.at(1));
+    }
     if (positional.size() != (command == u"update"_s ? 2 : 1))
         return fail(
             InvalidInput,
@@ -570,6 +582,60 @@ void Cli::report(const Submission &s)
         break;
     }
     done(exitCodeFor(s));
+}
+
+void Cli::runInspectResume(const QString &path)
+{
+    // A command line may wait for the reading: there is no window to keep alive.
+    const qint64 limit = m_settings->maxResumeBytes();
+    const ResumeReading r = ResumeReader::read(path, m_settings->phoneRegion(), limit);
+    QJsonObject fields;
+    if (!r.fill.name.isEmpty())
+        fields.insert(u"name"_s, r.fill.name);
+    if (!r.fill.email.isEmpty())
+        fields.insert(u"email"_s, r.fill.email);
+    if (!r.fill.phone.isEmpty())
+        fields.insert(u"phone"_s, r.fill.phone);
+    for (auto it = r.fill.links.cbegin(); it != r.fill.links.cend(); ++it)
+        fields.insert(it.key(), it.value());
+    const int code = r.info.accepted ? (r.text.ok ? Success : Failure) : InvalidInput;
+    if (m_json) {
+        printJson(QJsonObject {
+            { u"file"_s, r.info.path.isEmpty() ? path : r.info.path },
+            { u"accepted"_s, r.info.accepted },
+            { u"type"_s, r.info.typeLabel },
+            { u"mime_type"_s, r.info.mimeType },
+            { u"size"_s, r.info.size },
+            { u"limit"_s, limit },
+            { u"over_limit"_s, r.info.overLimit },
+            { u"problem"_s, r.info.accepted ? r.text.problem : r.info.problem },
+            { u"text_length"_s, r.text.text.size() },
+            { u"pages"_s, r.text.pages },
+            { u"image_only"_s, r.text.imageOnly },
+            { u"timed_out"_s, r.text.timedOut },
+            { u"fields"_s, fields },
+            { u"notes"_s, QJsonArray::fromStringList(r.fill.notes) },
+        });
+        return done(code);
+    }
+    if (!r.info.accepted) {
+        print(tr("%1: refused. %2").arg(path, r.info.problem));
+        return done(code);
+    }
+    print(tr("%1: %2, %3 (%4 the server's limit of %5)")
+              .arg(r.info.fileName, r.info.typeLabel, QLocale().formattedDataSize(r.info.size),
+                   r.info.overLimit ? tr("over") : tr("within"),
+                   QLocale().formattedDataSize(limit)));
+    if (!r.text.ok) {
+        print(tr("Text: %1").arg(r.text.problem));
+        return done(code);
+    }
+    print(tr("Text: %1 characters").arg(r.text.text.size()));
+    for (auto it = fields.begin(); it != fields.end(); ++it)
+        print(u"  %1: %2"_s.arg(it.key(), it.value().toString()));
+    for (const QString &note : r.fill.notes)
+        print(u"  ("_s + note + u')');
+    done(code);
 }
 
 } // namespace cdesk

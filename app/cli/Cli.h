@@ -63,6 +63,7 @@ private:
     void withEndpoint(std::function<void()> next);
     void runJobs();
     void runHistory();
+    void runInspectResume(const QString &path);
     void runOutbox();
     void runSubmit(bool update);
     void startEngine();

@@ -1289,6 +1289,10 @@ QString TextExtractor::defaultHelperPath()
 #else
     const QString name = u"candidate-desk-extract"_s;
 #endif
+    // Tests and unusual installs name it; otherwise it sits beside the app.
+    const QString given = qEnvironmentVariable("CANDIDATE_DESK_EXTRACT_HELPER");
+    if (!given.isEmpty())
+        return given;
     return QDir(QCoreApplication::applicationDirPath()).filePath(name);
 }
 

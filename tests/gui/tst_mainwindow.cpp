@@ -291,6 +291,50 @@ private Q_SLOTS:
         QCOMPARE(m_window->candidatePane()->form()->candidate().resumeFile, pdf);
     }
 
+    void droppedResume_fillsTheEmptyFields_andKeepsWhatWasTyped()
+    {
+        const QString cv = writeFile(m_files.path(), u"ravi.txt"_s,
+                                     "Resume\nRavi Kumar\nravi.kumar@example.com\n+91 91234 56780\n"
+                                     "github.com/ravikumar\n");
+        edit(u"emailEdit"_s)->setText(u"typed.by.recruiter@example.com"_s);
+        m_window->candidatePane()->form()->resumeZone()->setFilePath(cv);
+        QTRY_COMPARE_WITH_TIMEOUT(edit(u"nameEdit"_s)->text(), u"Ravi Kumar"_s, 20000);
+        QCOMPARE(edit(u"phoneEdit"_s)->text(), u"+919123456780"_s);
+        QCOMPARE(edit(u"emailEdit"_s)->text(),
+                 u"typed.by.recruiter@example.com"_s); // never overwritten
+        QVERIFY(edit(u"nameEdit"_s)->property("autofilled").toBool());
+        QVERIFY(!edit(u"emailEdit"_s)->property("autofilled").toBool());
+        QCOMPARE(m_window->candidatePane()->form()->candidate().customFields.value(u"github_url"_s),
+                 u"https://github.com/ravikumar"_s);
+        QVERIFY(label(u"resultLabel"_s)->text().contains(u"Filled from the resume"_s));
+        // Editing a filled field is the recruiter's confirmation.
+        QTest::keyClicks(edit(u"nameEdit"_s), u"a"_s);
+        QVERIFY(!edit(u"nameEdit"_s)->property("autofilled").toBool());
+    }
+
+    void tooLargeResume_canBeSentAsPlainText()
+    {
+        m_settings->setMaxResumeBytes(1024);
+        QByteArray big = "Meera Iyer\nmeera.iyer@example.com\n+91 99887 76655\n";
+        big += QByteArray(4000, 'x') + "\n";
+        QByteArray body;
+        for (int i = 0; i < 3; ++i)
+            body += big;
+        const QString pdf
+            = writeFile(m_files.path(), u"Meera big.pdf"_s, minimalPdf(big.left(80), 8000));
+        m_window->candidatePane()->form()->resumeZone()->setFilePath(pdf);
+        auto *asText = m_window->findChild<QPushButton *>(u"sendAsPlainText"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(asText->isVisible(), 20000);
+        asText->click();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_window->candidatePane()->form()->resumeZone()->filePath().endsWith(
+                u"Meera big.txt"_s),
+            20000);
+        QCOMPARE(
+            m_window->candidatePane()->form()->extraState().value(u"original_resume"_s).toString(),
+            pdf);
+    }
+
 private:
     void openWindow(const QByteArray &token, bool sameData = false)
     {

@@ -149,6 +149,32 @@ private Q_SLOTS:
         QCOMPARE(after[u"resume_file"_s][u"filename"_s].toString(), u"Ravi Kumar resume.pdf"_s);
     }
 
+    void inspectResume_printsTypeSizeAndWhatWouldBeFilled()
+    {
+        const QString cv = writeFile(m_home.path(), u"cv.txt"_s,
+                                     "CURRICULUM VITAE\nPriya Sharma\npriya.sharma@example.com | "
+                                     "+91 98765 43210\nhttps://www.linkedin.com/in/priyasharma\n");
+        const Run run = cli({ u"inspect-resume"_s, cv, u"--json"_s });
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject o = run.json();
+        QCOMPARE(o.value(u"accepted"_s).toBool(), true);
+        QCOMPARE(o.value(u"mime_type"_s).toString(), u"text/plain"_s);
+        QCOMPARE(o.value(u"over_limit"_s).toBool(), false);
+        QVERIFY(o.value(u"text_length"_s).toInt() > 50);
+        const QJsonObject fields = o.value(u"fields"_s).toObject();
+        QCOMPARE(fields.value(u"name"_s).toString(), u"Priya Sharma"_s);
+        QCOMPARE(fields.value(u"email"_s).toString(), u"priya.sharma@example.com"_s);
+        QCOMPARE(fields.value(u"phone"_s).toString(), u"+919876543210"_s);
+        QCOMPARE(fields.value(u"linkedin_url"_s).toString(),
+                 u"https://www.linkedin.com/in/priyasharma"_s);
+
+        const QString exe = writeFile(m_home.path(), u"cv.pdf"_s, elfExecutable());
+        const Run refused = cli({ u"inspect-resume"_s, exe, u"--json"_s });
+        QCOMPARE(refused.exitCode, 2);
+        QCOMPARE(refused.json().value(u"accepted"_s).toBool(), false);
+        QVERIFY(!refused.json().value(u"problem"_s).toString().isEmpty());
+    }
+
     void killedWithSigkillMidway_andRestarted_leavesExactly200Candidates()
     {
         QTemporaryDir data;
@@ -251,6 +277,7 @@ private:
     Run cli(QStringList arguments, const QByteArray &token = {})
     {
         if (!arguments.contains(u"--api-url"_s) && arguments.first() != u"history"_s
+            && arguments.first() != u"inspect-resume"_s
             && !(arguments.first() == u"outbox"_s && !arguments.contains(u"--retry"_s)))
             arguments += { u"--api-url"_s, m_sandbox.baseUrl().toString() };
         QProcess process;
