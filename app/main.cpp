@@ -217,6 +217,8 @@ int runWindow(int argc, char *argv[])
     }
     cdesk::SubmissionEngine engine(workspace.outbox(), &api, cdesk::Clock::system());
     engine.setConcurrency(settings->concurrency());
+    QObject::connect(settings.get(), &cdesk::Settings::changed, &engine,
+                     [&engine, &settings] { engine.setConcurrency(settings->concurrency()); });
     QObject::connect(&engine, &cdesk::SubmissionEngine::serverLimitLearned, settings.get(),
                      [&settings](qint64 bytes) { settings->setMaxResumeBytes(bytes); });
 

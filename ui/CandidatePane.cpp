@@ -81,6 +81,7 @@ CandidatePane::CandidatePane(const Services &services, QWidget *parent)
     d->result = new QLabel;
     d->result->setObjectName(u"resultLabel"_s);
     d->result->setWordWrap(true);
+    d->result->setTextFormat(Qt::PlainText); // server and candidate text, never markup
     d->result->setTextInteractionFlags(Qt::TextSelectableByMouse);
     d->openSettings = new QPushButton(tr("Open Settings…"));
     d->openSettings->setObjectName(u"openSettingsButton"_s);

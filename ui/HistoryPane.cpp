@@ -451,8 +451,8 @@ void HistoryPane::Private::showCurrent()
 void HistoryPane::Private::updateButtons()
 {
     const auto state = m_current ? std::optional(m_current->state) : std::nullopt;
-    m_retry->setEnabled(state == SubmissionState::Failed || state == SubmissionState::NeedsDecision
-                        || state == SubmissionState::Cancelled);
+    // Sending a duplicate again only meets the same 409: it needs "Update", not "Retry".
+    m_retry->setEnabled(state == SubmissionState::Failed || state == SubmissionState::Cancelled);
     m_update->setEnabled(m_current && (m_current->serverId || m_current->duplicateOf));
     m_export->setEnabled(!m_exportJob);
 }

@@ -22,6 +22,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPointer>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTimer>
@@ -42,6 +43,7 @@ public:
     QMenu *draftsMenu = nullptr;
     QTimer *historyRefresh = nullptr;
     bool quitWithoutSaving = false;
+    QPointer<ApiCall> jobsCall;
 };
 
 MainWindow::MainWindow(const Services &services, QWidget *parent)
@@ -206,10 +208,22 @@ void MainWindow::endpointChanged()
 void MainWindow::reloadJobs()
 {
     JobPicker *picker = d->candidate->form()->jobPicker();
+    if (!d->services.api->endpoint().hasToken()) {
+        // The token comes from the keychain a moment after start: no request
+        // (and no "refused" message) before it is there.
+        d->reachability->setText(tr("Waiting for the API token…"));
+        return;
+    }
+    // A newer request replaces an older one; a late old answer must not win.
+    if (d->jobsCall)
+        d->jobsCall->cancel();
     picker->setLoading(true);
     d->reachability->setText(tr("Connecting…"));
     ApiCall *call = d->services.api->listJobs();
+    d->jobsCall = call;
     connect(call, &ApiCall::finished, this, [this, picker](const ApiResult &result) {
+        if (result.error == ApiError::Cancelled)
+            return;
         picker->setLoading(false);
         JobCache *cache = d->services.workspace->jobCache();
         QList<Job> jobs = result.jobs;

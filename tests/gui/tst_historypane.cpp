@@ -539,7 +539,8 @@ private Q_SLOTS:
         const QList<std::pair<QString, bool>> cases { { u"Sentwell"_s, false },
                                                       { u"jo.smith"_s, false }, // waiting
                                                       { u"quintero"_s, true },
-                                                      { u"Duplicate"_s, true },
+                                                      { u"Duplicate"_s,
+                                                        false }, // "Update", not "Retry"
                                                       { u"Cancelled"_s, true } };
         for (const auto &[text, enabled] : cases) {
             QVERIFY(selectOnly(p, text));
