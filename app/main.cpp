@@ -14,6 +14,7 @@
 #include "settings/Settings.h"
 #include "settings/TokenStore.h"
 #include "store/InstanceLock.h"
+#include "store/Outbox.h"
 #include "store/Workspace.h"
 
 #include <QApplication>
@@ -215,6 +216,9 @@ int runWindow(int argc, char *argv[])
     } else {
         api.setEndpoint(cdesk::ApiEndpoint(apiUrl(), {})); // the token arrives below
     }
+    // What waits in the outbox goes only to the account it was queued for.
+    workspace.outbox()->setAccount(sandboxMode ? u"sandbox"_s
+                                               : cdesk::Outbox::accountFor(apiUrl()));
     cdesk::SubmissionEngine engine(workspace.outbox(), &api, cdesk::Clock::system());
     engine.setConcurrency(settings->concurrency());
     QObject::connect(settings.get(), &cdesk::Settings::changed, &engine,
@@ -264,6 +268,7 @@ int runWindow(int argc, char *argv[])
                              engine.start();
                          });
         QObject::connect(&window, &cdesk::MainWindow::settingsChanged, &tokens, [&] {
+            workspace.outbox()->setAccount(cdesk::Outbox::accountFor(apiUrl()));
             tokens.setApiUrl(apiUrl());
             tokens.load();
         });

@@ -261,6 +261,7 @@ void Cli::withEndpoint(std::function<void()> next)
         if (!endpoint)
             return fail(Failure, tr("The sandbox could not start: %1").arg(error));
         m_api->setEndpoint(*endpoint);
+        m_workspace->outbox()->setAccount(u"sandbox"_s);
         return next();
     }
     const QUrl url = m_parser.isSet(u"api-url"_s)
@@ -282,6 +283,8 @@ void Cli::withEndpoint(std::function<void()> next)
                 if (const QString problem = endpoint.problem(); !problem.isEmpty())
                     return fail(InvalidInput, problem);
                 m_api->setEndpoint(endpoint);
+                // What waits in the outbox goes only to the account it was queued for.
+                m_workspace->outbox()->setAccount(Outbox::accountFor(url));
                 next();
             });
     m_tokens->load();

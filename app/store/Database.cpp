@@ -107,6 +107,13 @@ QList<QStringList> migrations()
             " open INTEGER NOT NULL DEFAULT 1,"
             " created_at TEXT NOT NULL DEFAULT '')"_s,
         },
+        // Version 2: the account (API host) a submission is for, so a change
+        // of address never sends what waits to another ATS. NULL: made before
+        // accounts were recorded, sent to whichever account is current.
+        {
+            u"ALTER TABLE submissions ADD COLUMN account TEXT"_s,
+            u"CREATE INDEX submissions_account ON submissions (account, state)"_s,
+        },
     };
 }
 

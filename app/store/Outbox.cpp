@@ -141,8 +141,8 @@ std::optional<QList<Submission>> Outbox::enqueueAll(QList<Submission> submission
     q.prepare(u"INSERT INTO submissions (kind, target_id, changed_fields, candidate_json,"
               " idempotency_key, original_resume_name, resume_sha256, resume_copy, state,"
               " attempts, created_at, updated_at, next_attempt_at, source, name, email, name_key,"
-              " email_key, job_id)"
-              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+              " email_key, job_id, account)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     const QString stamp = Database::storageTime(now);
     for (Submission &s : submissions) {
         q.addBindValue(SubmissionRow::kindKey(s.kind));
@@ -165,6 +165,8 @@ std::optional<QList<Submission>> Outbox::enqueueAll(QList<Submission> submission
         q.addBindValue(SubmissionRow::searchKey(text(s.candidate.name)));
         q.addBindValue(SubmissionRow::searchKey(text(s.candidate.email)));
         q.addBindValue(nullableId(s.candidate.jobId));
+        q.addBindValue(m_account.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                           : QVariant(m_account));
         if (!m_db->exec(q, tr("Could not put the submission in the outbox"), error)) {
             m_db->rollback();
             return fail();
@@ -296,8 +298,11 @@ QList<Submission> Outbox::claimDue(int max, QString *error)
     {
         QSqlQuery q(m_db->connection());
         q.prepare(u"SELECT id FROM submissions WHERE state = 'pending' AND next_attempt_at <= ?"
+                  " AND (? = '' OR account IS NULL OR account = ?)"
                   " ORDER BY created_at, id LIMIT ?"_s);
         q.addBindValue(now);
+        q.addBindValue(text(m_account));
+        q.addBindValue(text(m_account));
         q.addBindValue(max);
         if (!m_db->exec(q, tr("Could not read the outbox"), error)) {
             m_db->rollback();
@@ -572,10 +577,21 @@ std::optional<Submission> Outbox::get(qint64 id)
     return SubmissionRow::fromQuery(q);
 }
 
+QString Outbox::accountFor(const QUrl &apiUrl)
+{
+    const QString host = apiUrl.host().toLower();
+    if (host.isEmpty())
+        return {};
+    return apiUrl.port() > 0 ? host + u':' + QString::number(apiUrl.port()) : host;
+}
+
 int Outbox::pendingCount()
 {
     QSqlQuery q(m_db->connection());
-    q.prepare(u"SELECT count(*) FROM submissions WHERE state IN ('pending', 'sending')"_s);
+    q.prepare(u"SELECT count(*) FROM submissions WHERE state IN ('pending', 'sending')"
+              " AND (? = '' OR account IS NULL OR account = ?)"_s);
+    q.addBindValue(text(m_account));
+    q.addBindValue(text(m_account));
     if (!m_db->exec(q, tr("Could not count the outbox"), nullptr) || !q.next())
         return 0;
     return q.value(0).toInt();
@@ -584,7 +600,10 @@ int Outbox::pendingCount()
 std::optional<QDateTime> Outbox::nextDueTime()
 {
     QSqlQuery q(m_db->connection());
-    q.prepare(u"SELECT min(next_attempt_at) FROM submissions WHERE state = 'pending'"_s);
+    q.prepare(u"SELECT min(next_attempt_at) FROM submissions WHERE state = 'pending'"
+              " AND (? = '' OR account IS NULL OR account = ?)"_s);
+    q.addBindValue(text(m_account));
+    q.addBindValue(text(m_account));
     if (!m_db->exec(q, tr("Could not read the outbox"), nullptr) || !q.next()
         || q.value(0).isNull())
         return std::nullopt;

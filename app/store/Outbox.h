@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QString>
+#include <QUrl>
 
 #include <optional>
 
@@ -42,6 +43,13 @@ public:
 
     // Resume copies live in <dataDir>/outbox-files/<uuid>/<original file name>.
     Outbox(Database *db, QString dataDir, Clock *clock);
+
+    // The account submissions are queued for and sent to: the API's host
+    // (and port). Rows of another account are kept, but neither claimed nor
+    // counted, until that account is current again. Empty: every row.
+    void setAccount(const QString &account) { m_account = account; }
+    QString account() const { return m_account; }
+    static QString accountFor(const QUrl &apiUrl);
 
     QString filesDir() const;
 
@@ -116,6 +124,7 @@ private:
                     QString *error) const;
 
     Database *m_db;
+    QString m_account;
     QString m_dataDir;
     Clock *m_clock;
 };

@@ -100,16 +100,16 @@ private Q_SLOTS:
         QVERIFY(duplicate.json().value(u"duplicate_of"_s).toInteger() > 0);
     }
 
-    void unreachableServer_keepsItInTheOutbox_andRetrySendsIt()
+    void serverTrouble_keepsItInTheOutbox_andRetrySendsIt()
     {
-        QTcpServer closed;
-        QVERIFY(closed.listen(QHostAddress::LocalHost));
-        const QString deadUrl = u"http://127.0.0.1:%1/api/v1"_s.arg(closed.serverPort());
-        closed.close();
+        sandbox::Faults down;
+        down.errorNext = 1;
+        down.errorStatus = 503;
+        m_sandbox.setFaults(down);
         const QString email = uniqueEmail(u"offline"_s);
-        const Run offline = cli({ u"submit"_s, u"--json"_s, u"--api-url"_s, deadUrl, u"--name"_s,
-                                  u"Kabir Shah"_s, u"--email"_s, email, u"--phone"_s,
-                                  u"+91 99887 76655"_s, u"--resume"_s, m_pdf });
+        const Run offline
+            = cli({ u"submit"_s, u"--json"_s, u"--name"_s, u"Kabir Shah"_s, u"--email"_s, email,
+                    u"--phone"_s, u"+91 99887 76655"_s, u"--resume"_s, m_pdf });
         QCOMPARE(offline.exitCode, 5);
         QCOMPARE(offline.json().value(u"state"_s).toString(), u"pending"_s);
         const Run outbox = cli({ u"outbox"_s, u"--json"_s });
@@ -124,6 +124,26 @@ private Q_SLOTS:
         // The resume copy kept in the outbox is what arrived.
         QCOMPARE(found.json()[u"results"_s][0][u"resume_file"_s][u"filename"_s].toString(),
                  u"Ravi Kumar resume.pdf"_s);
+    }
+
+    void queuedForAnotherAddress_isNeverSentHere()
+    {
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        const QString deadUrl = u"http://127.0.0.1:%1/api/v1"_s.arg(closed.serverPort());
+        closed.close();
+        const QString email = uniqueEmail(u"elsewhere"_s);
+        const Run offline = cli({ u"submit"_s, u"--api-url"_s, deadUrl, u"--name"_s, u"Nia Das"_s,
+                                  u"--email"_s, email, u"--phone"_s, u"+91 99887 76650"_s,
+                                  u"--resume-url"_s, u"https://files.example.com/nia.pdf"_s });
+        QCOMPARE(offline.exitCode, 5);
+        // Retrying against the sandbox (another address) leaves it where it was queued.
+        QCOMPARE(cli({ u"outbox"_s, u"--retry"_s }).exitCode, 0);
+        const HttpResponse found
+            = HttpClient(m_sandbox.token())
+                  .get(m_sandbox.url(u"candidates/?email="_s + queryValue(email)));
+        QCOMPARE(found.json().value(u"count"_s).toInt(), 0);
+        QVERIFY(cli({ u"outbox"_s, u"--json"_s }).out.contains(email.toUtf8()));
     }
 
     void update_changesOnlyTheOptionsGiven()
