@@ -22,12 +22,12 @@ public:
     ~HistoryPane() override;
 
     HistoryModel *model() const;
-    void refresh();                       // a submission changed somewhere
-    void focusSearch();                   // Ctrl+F
+    void refresh(); // a submission changed somewhere
+    void focusSearch(); // Ctrl+F
     void setJobTitles(const QHash<qint64, QString> &titles);
 
 Q_SIGNALS:
-    void retryRequested(qint64 submissionId);          // the window requeues it and kicks the engine
+    void retryRequested(qint64 submissionId); // the window requeues it and kicks the engine
     void updateRequested(const cdesk::Submission &submission); // load it into the form, update mode
 
 private:

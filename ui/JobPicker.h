@@ -19,15 +19,16 @@ public:
     explicit JobPicker(QWidget *parent = nullptr);
     ~JobPicker() override;
 
-    std::optional<qint64> jobId() const;          // std::nullopt: the Talent Pool
-    void setJobId(const std::optional<qint64> &id); // an id not in the list is kept and shown as "Job #id"
-    QString jobTitle() const;                      // of the chosen job, or "Talent Pool"
+    std::optional<qint64> jobId() const; // std::nullopt: the Talent Pool
+    void setJobId(
+        const std::optional<qint64> &id); // an id not in the list is kept and shown as "Job #id"
+    QString jobTitle() const; // of the chosen job, or "Talent Pool"
 
     // fromCache: the list was read from the local cache (offline); fetchedAt says how old.
     void setJobs(const QList<Job> &jobs, const QDateTime &fetchedAt, bool fromCache);
     void setLoading(bool loading);
-    void setError(const QString &message);         // a field error on job_id, or a refresh failure
-    void focusSearch();                            // Ctrl+J
+    void setError(const QString &message); // a field error on job_id, or a refresh failure
+    void focusSearch(); // Ctrl+J
 
 Q_SIGNALS:
     void changed();

@@ -20,7 +20,7 @@ public:
     enum Column { Time, Name, Email, Job, Source, Status, ServerId, ColumnCount };
     enum Role {
         SubmissionIdRole = Qt::UserRole + 1, // qint64
-        StateRole,                           // SubmissionState as int
+        StateRole, // SubmissionState as int
     };
 
     explicit HistoryModel(HistoryStore *store, QObject *parent = nullptr);

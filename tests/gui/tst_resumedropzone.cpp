@@ -17,8 +17,25 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// Waits until every background task (inspection, thumbnail) has finished and
+// its answer reached the event loop: "nothing else arrives" is then a fact,
+// not a guess about time.
+void settle()
+{
+    for (int round = 0; round < 3; ++round) {
+        QThreadPool::globalInstance()->waitForDone();
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+    }
+}
+
+} // namespace
 using cdesk::ResumeDropZone;
 using namespace cdesk::test;
 
@@ -243,7 +260,7 @@ private Q_SLOTS:
         cdesk::Dialogs::setNextFile(QString());
         QSignalSpy changed(&zone, &ResumeDropZone::changed);
         QTest::mouseClick(child<QPushButton>(zone, u"resumeBrowse"_s), Qt::LeftButton);
-        QTest::qWait(50);
+        settle();
         QCOMPARE(zone.filePath(), m_docx);
         QCOMPARE(changed.count(), 0);
     }
@@ -275,7 +292,7 @@ private Q_SLOTS:
         QCOMPARE(child<QLabel>(zone, u"resumeName"_s)->text(), u"Ada Lovelace CV.docx"_s);
         QVERIFY(child<QLabel>(zone, u"resumeDetails"_s)->text().startsWith(u"Word (DOCX) · "_s));
         // A thumbnail still being drawn for the PDF does not come back for the DOCX.
-        QTest::qWait(300);
+        settle();
         QVERIFY(child<QLabel>(zone, u"resumeThumbnail"_s)->isHidden());
     }
 
@@ -286,7 +303,7 @@ private Q_SLOTS:
         zone.setFilePath(m_pdf);
         zone.setFilePath(m_docx); // before the first answer can arrive
         QTRY_COMPARE(accepted.count(), 1);
-        QTest::qWait(300);
+        settle();
         QCOMPARE(accepted.count(), 1);
         QCOMPARE(accepted.first().first().toString(), m_docx);
         QCOMPARE(zone.filePath(), m_docx);
@@ -294,7 +311,7 @@ private Q_SLOTS:
         // Remove while a file is still being read: it never arrives.
         zone.setFilePath(m_pdf);
         zone.clear();
-        QTest::qWait(300);
+        settle();
         QCOMPARE(zone.filePath(), QString());
         QCOMPARE(accepted.count(), 1);
     }
