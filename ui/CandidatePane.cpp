@@ -23,6 +23,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
 using namespace Qt::StringLiterals;
 
@@ -220,22 +221,47 @@ void CandidatePane::submit()
     if (!d->drafts->flush())
         return; // saveFailed() told the recruiter; the form keeps everything
     const qint64 draftId = d->drafts->currentId();
-    QString error;
-    const auto queued = d->services.workspace->outbox()->enqueue(s, &error);
-    if (!queued) {
-        setResult(tr("Could not queue the candidate: %1. Your entry is kept.").arg(error), true);
-        return;
-    }
+    // The resume is copied into the outbox (and hashed, and synced) on a
+    // worker thread: a large file must not freeze the window. The form waits,
+    // disabled, so what is queued is exactly what was on screen.
+    Outbox *outbox = d->services.workspace->outbox();
+    d->form->setEnabled(false);
+    d->progress->setVisible(true);
+    d->progress->setRange(0, 0);
+    d->progress->setFormat(tr("Preparing…"));
+    auto *watcher = new QFutureWatcher<Outbox::Prepared>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, s, draftId] {
+        watcher->deleteLater();
+        d->form->setEnabled(true);
+        QString error;
+        Outbox::Prepared prepared = watcher->result();
+        const auto queued = prepared.ok
+            ? d->services.workspace->outbox()->insertPrepared(std::move(prepared), &error)
+            : std::nullopt;
+        if (!queued) {
+            d->progress->setVisible(false);
+            setResult(tr("Could not queue the candidate: %1. Your entry is kept.")
+                          .arg(error.isEmpty() ? prepared.error : error),
+                      true);
+            return;
+        }
+        queuedFromDraft(queued->constFirst(), s, draftId);
+    });
+    watcher->setFuture(QtConcurrent::run([outbox, s] { return outbox->prepareFiles({ s }); }));
+}
+
+void CandidatePane::queuedFromDraft(const Submission &queued, const Submission &s, qint64 draftId)
+{
     if (d->services.settings && !s.candidate.source.isEmpty())
         d->services.settings->setLastSource(s.candidate.source);
     // The draft remembers its submission, so after a restart it is not offered
     // again while the outbox still holds it.
     QJsonObject extra = d->form->extraState();
-    extra.insert(u"queued_submission"_s, queued->id);
+    extra.insert(u"queued_submission"_s, queued.id);
     d->drafts->edited(s.candidate, extra);
     d->drafts->flush();
-    d->tracked.insert(queued->id, draftId);
-    d->lastQueued = queued->id;
+    d->tracked.insert(queued.id, draftId);
+    d->lastQueued = queued.id;
     // The outbox has it: the form is free for the next candidate at once.
     d->drafts->setCurrentId(0);
     d->clearForm();
@@ -246,7 +272,7 @@ void CandidatePane::submit()
     d->progress->setFormat(tr("Sending…"));
     setResult(tr("Sending %1… You can go on with the next candidate.").arg(s.candidate.name),
               false);
-    Q_EMIT submissionQueued(queued->id);
+    Q_EMIT submissionQueued(queued.id);
     Q_EMIT draftsChanged();
     d->services.engine->kick();
 }

@@ -55,6 +55,7 @@ Q_SIGNALS:
 
 private:
     void onSubmissionChanged(qint64 id, SubmissionState state);
+    void queuedFromDraft(const Submission &queued, const Submission &s, qint64 draftId);
     void showResult(const Submission &submission);
     void decideOnDuplicate(const Submission &submission);
     void startUpdateFrom(const RemoteCandidate &remote, const QString &note);

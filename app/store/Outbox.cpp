@@ -108,31 +108,55 @@ std::optional<Submission> Outbox::enqueue(Submission s, QString *error)
 
 std::optional<QList<Submission>> Outbox::enqueueAll(QList<Submission> submissions, QString *error)
 {
-    QString ignored;
-    if (!error)
-        error = &ignored;
-    const QDateTime now = m_clock->now().toUTC();
+    Prepared prepared = prepareFiles(std::move(submissions));
+    if (!prepared.ok) {
+        if (error)
+            *error = prepared.error;
+        return std::nullopt;
+    }
+    return insertPrepared(std::move(prepared), error);
+}
 
+Outbox::Prepared Outbox::prepareFiles(QList<Submission> submissions) const
+{
+    const QDateTime now = m_clock->now().toUTC();
     // 1. The resume copies, outside the transaction: big files must not hold
     //    the write lock. They are synced before the rows that name them
     //    commit, so a committed row always has its file. A crash in between
     //    leaves unnamed folders, which pruneFiles() removes.
-    QStringList copyDirs;
+    Prepared prepared;
+    for (Submission &s : submissions) {
+        QString copyDir;
+        const bool ok = prepare(&s, now, &copyDir, &prepared.error);
+        if (!copyDir.isEmpty())
+            prepared.copyDirs << copyDir;
+        if (!ok) {
+            for (const QString &dir : std::as_const(prepared.copyDirs))
+                QDir(dir).removeRecursively();
+            prepared.copyDirs.clear();
+            return prepared;
+        }
+    }
+    if (!prepared.copyDirs.isEmpty())
+        syncDirectory(filesDir());
+    prepared.submissions = std::move(submissions);
+    prepared.ok = true;
+    return prepared;
+}
+
+std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QString *error)
+{
+    QString ignored;
+    if (!error)
+        error = &ignored;
+    const QDateTime now = m_clock->now().toUTC();
+    QList<Submission> &submissions = prepared.submissions;
+    const QStringList copyDirs = prepared.copyDirs;
     auto fail = [&]() -> std::optional<QList<Submission>> {
         for (const QString &dir : std::as_const(copyDirs))
             QDir(dir).removeRecursively();
         return std::nullopt;
     };
-    for (Submission &s : submissions) {
-        QString copyDir;
-        const bool ok = prepare(&s, now, &copyDir, error);
-        if (!copyDir.isEmpty())
-            copyDirs << copyDir;
-        if (!ok)
-            return fail();
-    }
-    if (!copyDirs.isEmpty())
-        syncDirectory(filesDir());
 
     // 2. The rows, in one transaction. A failure removes the copies.
     if (!m_db->beginWrite(error))

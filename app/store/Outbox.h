@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 #include <optional>
@@ -63,6 +64,21 @@ public:
     // The same for many (a CSV import): all in one transaction, all or none.
     // One commit (one fsync) instead of one per row.
     std::optional<QList<Submission>> enqueueAll(QList<Submission> submissions, QString *error);
+
+    // enqueueAll() in two steps, so a large resume is copied off the GUI
+    // thread: prepareFiles() copies and hashes the resumes and touches no
+    // database (safe on a worker thread); insertPrepared() then writes the
+    // rows in one transaction on the thread that owns the database, and on
+    // failure removes the copies.
+    struct Prepared
+    {
+        QList<Submission> submissions;
+        QStringList copyDirs;
+        QString error; // set when ok is false
+        bool ok = false;
+    };
+    Prepared prepareFiles(QList<Submission> submissions) const;
+    std::optional<QList<Submission>> insertPrepared(Prepared prepared, QString *error);
 
     // Marks up to max Pending rows that are due (nextAttemptAt <= now) as
     // Sending (attempts + 1) and returns them, oldest first. A row is handed
