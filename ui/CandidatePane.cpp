@@ -233,15 +233,14 @@ void CandidatePane::submit()
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, s, draftId] {
         watcher->deleteLater();
         d->form->setEnabled(true);
-        QString error;
         Outbox::Prepared prepared = watcher->result();
+        QString error = prepared.error;
         const auto queued = prepared.ok
             ? d->services.workspace->outbox()->insertPrepared(std::move(prepared), &error)
             : std::nullopt;
         if (!queued) {
             d->progress->setVisible(false);
-            setResult(tr("Could not queue the candidate: %1. Your entry is kept.")
-                          .arg(error.isEmpty() ? prepared.error : error),
+            setResult(tr("Could not queue the candidate: %1. Your entry is kept.").arg(error),
                       true);
             return;
         }
@@ -560,8 +559,7 @@ void CandidatePane::sendResumeAsPlainText()
     if (!d->reading)
         return;
     const QString dir = d->services.workspace->dataDir() + u"/converted"_s;
-    const ShrinkResult result = ResumeReader::asPlainText(*d->reading, dir);
-    useSmallerResume(result);
+    shrink([reading = *d->reading, dir] { return ResumeReader::asPlainText(reading, dir); });
 }
 
 void CandidatePane::compressResume()
@@ -570,8 +568,25 @@ void CandidatePane::compressResume()
         return;
     const QString dir = d->services.workspace->dataDir() + u"/converted"_s;
     const qint64 limit = d->services.settings ? d->services.settings->maxResumeBytes() : 0;
-    const ShrinkResult result = ResumeReader::compress(d->reading->info, dir, limit);
-    useSmallerResume(result);
+    shrink(
+        [info = d->reading->info, dir, limit] { return ResumeReader::compress(info, dir, limit); });
+}
+
+// Writing a text copy or zipping a document again reads and writes whole
+// files: a worker thread does it, the window only takes the result.
+void CandidatePane::shrink(std::function<ShrinkResult()> work)
+{
+    d->asText->setEnabled(false);
+    d->compress->setEnabled(false);
+    d->resumeNote->setText(tr("Making a smaller copy…"));
+    auto *watcher = new QFutureWatcher<ShrinkResult>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        d->asText->setEnabled(true);
+        d->compress->setEnabled(true);
+        useSmallerResume(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(std::move(work)));
 }
 
 void CandidatePane::useSmallerResume(const ShrinkResult &result)

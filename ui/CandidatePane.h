@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+#include <functional>
 #include <optional>
 
 namespace cdesk {
@@ -65,6 +66,7 @@ private:
     void previewResumeText();
     void sendResumeAsPlainText();
     void compressResume();
+    void shrink(std::function<ShrinkResult()> work);
     void useSmallerResume(const ShrinkResult &result);
 
     class Private;

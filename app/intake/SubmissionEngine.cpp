@@ -112,12 +112,10 @@ void SubmissionEngine::kick()
 
 void SubmissionEngine::pump()
 {
-    if (!m_running || !m_online || m_pumping)
+    if (!m_running || !m_online)
         return;
-    m_pumping = true;
     const int room = m_concurrency - inFlight();
     const QList<Submission> due = room > 0 ? m_outbox->claimDue(room) : QList<Submission> {};
-    m_pumping = false;
     for (const Submission &submission : due) {
         Q_EMIT submissionChanged(submission.id, SubmissionState::Sending);
         process(submission);

@@ -88,7 +88,6 @@ private:
     bool m_online = true;
     bool m_lookup = true;
     bool m_lookupUnsupported = false;
-    bool m_pumping = false;
 };
 
 } // namespace cdesk
