@@ -191,15 +191,8 @@ int runWindow(int argc, char *argv[])
         return 1;
     }
     workspace.tidy();
-    if (!workspace.recoveredFrom().isEmpty()) {
-        QMessageBox::warning(
-            nullptr, title,
-            QApplication::translate("main",
-                                    "Your local database was damaged and could not be opened. It "
-                                    "was kept as %1, and a new one was started. Drafts and history "
-                                    "from before are in the kept file.")
-                .arg(QDir::toNativeSeparators(workspace.recoveredFrom())));
-    }
+    if (const QString notice = workspace.salvageNotice(); !notice.isEmpty())
+        QMessageBox::warning(nullptr, title, notice);
 
     SandboxHost sandbox;
     cdesk::ApiClient api(&network, cdesk::Clock::system());

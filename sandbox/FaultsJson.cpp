@@ -14,6 +14,7 @@ QJsonObject faultsToJson(const Faults &f)
         { u"drop_after_commit_rate"_s, f.dropAfterCommitRate },
         { u"drop_after_commit_next"_s, f.dropAfterCommitNext },
         { u"redirect_to"_s, f.redirectTo.toString() },
+        { u"next_origin"_s, f.nextOrigin.toString() },
         { u"throttle_next"_s, f.throttleNext },
         { u"error_status"_s, f.errorStatus },
         { u"list_shape"_s, f.listShape },
@@ -32,6 +33,7 @@ bool applyFaultsJson(const QJsonObject &patch, Faults *faults, QString *error)
                                        u"drop_after_commit_rate"_s,
                                        u"drop_after_commit_next"_s,
                                        u"redirect_to"_s,
+                                       u"next_origin"_s,
                                        u"list_shape"_s,
                                        u"throttle_next"_s,
                                        u"error_status"_s,
@@ -72,22 +74,27 @@ bool applyFaultsJson(const QJsonObject &patch, Faults *faults, QString *error)
         || !rate(u"drop_after_commit_rate"_s, &f.dropAfterCommitRate)
         || !count(u"drop_after_commit_next"_s, &f.dropAfterCommitNext, 1000000))
         return false;
-    if (patch.contains(u"redirect_to"_s)) {
-        const QJsonValue v = patch.value(u"redirect_to"_s);
+    auto origin = [&](const QString &key, QUrl *target) {
+        if (!patch.contains(key))
+            return true;
+        const QJsonValue v = patch.value(key);
         const QString text = v.isNull() ? QString() : v.toString();
         const QUrl url(text, QUrl::StrictMode);
         if (!v.isNull() && !v.isString()) {
-            *error = u"redirect_to must be a URL or an empty string."_s;
+            *error = u"%1 must be a URL or an empty string."_s.arg(key);
             return false;
         }
         if (!text.isEmpty()
             && (!url.isValid() || url.host().isEmpty()
                 || (url.scheme() != u"http"_s && url.scheme() != u"https"_s))) {
-            *error = u"redirect_to must be an absolute http or https URL."_s;
+            *error = u"%1 must be an absolute http or https URL."_s.arg(key);
             return false;
         }
-        f.redirectTo = text.isEmpty() ? QUrl() : url;
-    }
+        *target = text.isEmpty() ? QUrl() : url;
+        return true;
+    };
+    if (!origin(u"redirect_to"_s, &f.redirectTo) || !origin(u"next_origin"_s, &f.nextOrigin))
+        return false;
     auto choice = [&](const QString &key, QString *target, const QStringList &allowed) {
         if (!patch.contains(key))
             return true;

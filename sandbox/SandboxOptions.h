@@ -22,6 +22,9 @@ struct Faults
     double dropAfterCommitRate = 0.0; // creates/updates committed, then the connection closes
     int dropAfterCommitNext = 0;
     QUrl redirectTo; // non-empty: every API request answers 307 to this origin
+    // non-empty: a list's `next` and `previous` links point at this origin
+    // (a misconfigured proxy, or a hostile server): a client must not follow.
+    QUrl nextOrigin;
 
     // Shapes of real deployments (not faults, but switched the same way):
     QString listShape = QStringLiteral("page"); // "page" (count/next), "cursor" (no count), "array"

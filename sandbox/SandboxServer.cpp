@@ -747,6 +747,11 @@ Reply SandboxServer::Private::paginate(const QHttpServerRequest &request, qint64
     // Absolute links on the sandbox's own origin, whatever Host the client sent.
     auto pageUrl = [&](qint64 number) -> QJsonValue {
         QUrl url = baseUrl;
+        if (!faults.nextOrigin.isEmpty()) {
+            url.setScheme(faults.nextOrigin.scheme());
+            url.setHost(faults.nextOrigin.host());
+            url.setPort(faults.nextOrigin.port());
+        }
         url.setPath(request.url().path());
         QUrlQuery query = formQuery(request);
         query.removeAllQueryItems(key);

@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QMimeDatabase>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -155,11 +156,15 @@ void ApiCall::send(const QByteArray &verb, const QNetworkRequest &request,
             requestBytes += file->size();
     }
     m_reply = reply;
+    m_uploadSent = 0;
+    m_uploadTotal = 0;
     m_timer->start(m_timeoutMs);
     connect(reply, &QNetworkReply::uploadProgress, this, [this](qint64 sent, qint64 total) {
         m_timer->start(m_timeoutMs); // inactivity, not total time: a big upload may take long
         if (sent == 0 && total == 0)
             return; // Qt's end-of-upload call; a progress bar must not reset on it
+        m_uploadSent = sent;
+        m_uploadTotal = total;
         Q_EMIT uploadProgress(sent, total);
     });
     connect(reply, &QNetworkReply::downloadProgress, this, [this] { m_timer->start(m_timeoutMs); });
@@ -179,11 +184,56 @@ void ApiCall::onReplyFinished(QNetworkReply *reply, const Handler &handler, qint
     facts.cancelled = m_cancelled && !m_timedOut;
     facts.requestBodyBytes = requestBytes;
     const ApiResult result = ApiResult::fromReply(facts);
+    // The connection dropped with part of the body still unsent. A server
+    // (or the proxy in front of it) that refuses a body by its length
+    // answers 413 at once and closes while the client is still sending; Qt
+    // does not read that answer, and reports only the closed connection.
+    if (result.error == ApiError::Network && m_uploadTotal > 0 && m_uploadSent < m_uploadTotal) {
+        probeAfterCutUpload(result);
+        return;
+    }
     if (!result.ok()) {
         finish(result);
         return;
     }
     handler(result, body);
+}
+
+void ApiCall::probeAfterCutUpload(const ApiResult &cut)
+{
+    // Is the server there? If it answers a small request at once, it was
+    // the server that cut the upload off: the body is too large for it, and
+    // sending it again would only be cut off again. If it does not answer,
+    // the network went away, and the upload is tried again later.
+    const qint64 sent = m_uploadSent;
+    const qint64 total = m_uploadTotal;
+    m_uploadSent = m_uploadTotal = 0;
+    QNetworkReply *probe = m_network->get(endpoint().request(u"jobs/?page_size=1"_s));
+    m_reply = probe;
+    m_timer->start(qMin(m_timeoutMs, 10000));
+    connect(probe, &QNetworkReply::finished, this, [this, probe, cut, sent, total] {
+        m_timer->stop();
+        probe->deleteLater();
+        m_reply.clear();
+        const int status = probe->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (m_cancelled && !m_timedOut) {
+            finish(ApiResult::local(ApiError::Cancelled, tr("Cancelled.")));
+            return;
+        }
+        if (status == 0) {
+            finish(cut); // the network: tried again later
+            return;
+        }
+        ApiResult tooLarge = cut;
+        tooLarge.error = ApiError::TooLarge;
+        tooLarge.httpStatus = 0;
+        tooLarge.message
+            = tr("The server stopped the upload part-way (%1 of %2 sent) and closed the "
+                 "connection, which is how servers refuse a file over their size limit. Send the "
+                 "resume as plain text or compress it, then try again.")
+                  .arg(QLocale().formattedDataSize(sent), QLocale().formattedDataSize(total));
+        finish(tooLarge);
+    });
 }
 
 void ApiCall::finish(ApiResult result)
@@ -247,7 +297,20 @@ private:
                      return;
                  }
                  if (!next.isEmpty() && next.isValid() && m_pages < kMaxPages) {
-                     fetch(endpoint().baseUrl().resolved(next));
+                     const QUrl nextUrl = endpoint().baseUrl().resolved(next);
+                     // Another origin's list is not this account's: showing
+                     // its items would pass them off as the account's own.
+                     if (!endpoint().isSameOrigin(nextUrl)) {
+                         finish(ApiResult::local(
+                             ApiError::BadResponse,
+                             tr("The server pointed to another address (%1) for the rest of the "
+                                "list. It was not followed, so the list is not shown; check the "
+                                "API address in Settings.")
+                                 .arg(nextUrl.host().isEmpty() ? nextUrl.toDisplayString()
+                                                               : nextUrl.host())));
+                         return;
+                     }
+                     fetch(nextUrl);
                      return;
                  }
                  finish(m_result);

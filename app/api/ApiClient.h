@@ -55,6 +55,7 @@ protected:
 
 private:
     void onReplyFinished(QNetworkReply *reply, const Handler &handler, qint64 requestBytes);
+    void probeAfterCutUpload(const ApiResult &cut);
 
     QNetworkAccessManager *m_network;
     ApiEndpoint m_endpoint;
@@ -66,6 +67,8 @@ private:
     bool m_timedOut = false;
     bool m_cancelled = false;
     bool m_finished = false;
+    qint64 m_uploadSent = 0; // of the current request's body
+    qint64 m_uploadTotal = 0;
 };
 
 // The Candidate API (shared/api/candidate-api.md) on one injected

@@ -59,11 +59,19 @@ QNetworkRequest ApiEndpoint::request(const QUrl &absoluteUrl) const
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                          QNetworkRequest::ManualRedirectPolicy);
     request.setRawHeader("Accept", "application/json");
-    const bool sameOrigin = absoluteUrl.scheme() == m_baseUrl.scheme()
-        && absoluteUrl.host() == m_baseUrl.host() && absoluteUrl.port() == m_baseUrl.port();
-    if (sameOrigin && problem().isEmpty())
+    if (isSameOrigin(absoluteUrl) && problem().isEmpty())
         request.setRawHeader("Authorization", "Token " + m_token);
     return request;
+}
+
+bool ApiEndpoint::isSameOrigin(const QUrl &url) const
+{
+    const auto defaultPort = [](const QString &scheme) {
+        return scheme == u"https"_s ? 443 : scheme == u"http"_s ? 80 : -1;
+    };
+    return url.isValid() && !url.host().isEmpty() && url.scheme() == m_baseUrl.scheme()
+        && url.host().compare(m_baseUrl.host(), Qt::CaseInsensitive) == 0
+        && url.port(defaultPort(url.scheme())) == m_baseUrl.port(defaultPort(m_baseUrl.scheme()));
 }
 
 } // namespace cdesk

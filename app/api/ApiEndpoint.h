@@ -30,6 +30,10 @@ public:
     QNetworkRequest request(const QString &path) const;
     QNetworkRequest request(const QUrl &absoluteUrl) const;
 
+    // True when url is on the API's own origin (scheme, host and port): the
+    // only place the token is sent and the only place a `next` page is fetched.
+    bool isSameOrigin(const QUrl &url) const;
+
     static bool isLoopbackHost(const QString &host);
 
 private:

@@ -27,7 +27,8 @@ QString detailOf(const QJsonObject &object)
     return object.value(u"detail"_s).toString();
 }
 
-// "Retry-After: 120" or "Retry-After: Wed, 21 Oct 2026 07:28:00 GMT".
+} // namespace
+
 std::optional<qint64> parseRetryAfter(const QByteArray &value, const QDateTime &now)
 {
     const QByteArray trimmed = value.trimmed();
@@ -48,6 +49,8 @@ std::optional<qint64> parseRetryAfter(const QByteArray &value, const QDateTime &
     return qMax<qint64>(0, now.secsTo(when));
 }
 
+namespace {
+
 // "Maximum size is 5 MB." -> 5 MiB, as the sandbox and many DRF apps say it.
 std::optional<qint64> limitFromText(const QString &text)
 {
@@ -58,7 +61,12 @@ std::optional<qint64> limitFromText(const QString &text)
         return std::nullopt;
     const double number = match.captured(1).toDouble();
     const bool mega = match.captured(2).startsWith(u'M', Qt::CaseInsensitive);
-    return qint64(number * (mega ? 1024.0 * 1024.0 : 1024.0));
+    const double bytes = number * (mega ? 1024.0 * 1024.0 : 1024.0);
+    // "99999999999999 MB" names no limit, and converting a double beyond
+    // qint64 is undefined behaviour: take it as no limit said.
+    if (!(bytes < 9.0e18))
+        return std::nullopt;
+    return qint64(bytes);
 }
 
 bool saysCredentialsAreBad(const QString &detail)
@@ -142,7 +150,10 @@ bool ApiResult::isRetryable() const
     case ApiError::Network:
         return true;
     case ApiError::ServerError:
-        return httpStatus == 408 || httpStatus == 502 || httpStatus == 503 || httpStatus == 504;
+        // Any 5xx is the server's trouble, not the candidate's: the same
+        // request may well go through later (the engine bounds how often a
+        // plain 500 is tried). 408 is the server timing the request out.
+        return httpStatus == 408 || httpStatus >= 500;
     default:
         return false;
     }
@@ -289,7 +300,7 @@ ApiResult ApiResult::fromReply(const ReplyFacts &f)
         r.message
             = tr("The server is unavailable right now (HTTP %1). It will be tried again.").arg(s);
     else if (s >= 500)
-        r.message = tr("The server had a problem (HTTP %1). Try again later; if it keeps "
+        r.message = tr("The server had a problem (HTTP %1). It will be tried again; if it keeps "
                        "happening, tell your ATS administrator.")
                         .arg(s);
     else

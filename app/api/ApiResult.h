@@ -38,6 +38,11 @@ enum class ApiError {
 
 QString errorName(ApiError error); // "field_errors", "bad_token", ... for storage and --json
 
+// A Retry-After value in seconds from now: "120", or an HTTP date
+// ("Wed, 21 Oct 2026 07:28:00 GMT") measured against now. Never negative;
+// nullopt when the value is absent or not understood.
+std::optional<qint64> parseRetryAfter(const QByteArray &value, const QDateTime &now);
+
 // What a reply said, gathered from a QNetworkReply (or made by a test).
 struct ReplyFacts
 {
@@ -75,7 +80,7 @@ struct ApiResult
     QList<Job> jobs;
 
     bool ok() const { return error == ApiError::None; }
-    // Worth sending again unchanged: 408, 429, 502, 503, 504, timeouts and network errors.
+    // Worth sending again unchanged: 408, 429, 5xx, timeouts and network errors.
     bool isRetryable() const;
 
     // The one mapping from any reply to a result.

@@ -32,22 +32,32 @@ namespace {
 const QStringList kCommands
     = { u"jobs"_s, u"submit"_s, u"update"_s, u"history"_s, u"outbox"_s, u"inspect-resume"_s };
 
-// How long a command line waits for the running window to send its submission.
+// How often a command line looks at the outbox the running window sends.
 constexpr int kWatchPollMs = 250;
-constexpr int kWatchLimitMs = 120000;
 
 int exitCodeFor(const QString &errorKind)
 {
     if (errorKind == errorName(ApiError::FieldErrors) || errorKind == errorName(ApiError::TooLarge)
-        || errorKind == errorName(ApiError::LocalProblem)
-        || errorKind == errorName(ApiError::IdempotencyConflict)
         || errorKind == errorName(ApiError::NotFound))
         return Cli::InvalidInput;
     if (errorKind == errorName(ApiError::BadToken) || errorKind == errorName(ApiError::NotAllowed))
         return Cli::BadToken;
     if (errorKind == errorName(ApiError::Duplicate))
         return Cli::Duplicate;
-    return Cli::Unreachable;
+    if (errorKind == errorName(ApiError::LocalProblem))
+        return Cli::Failure;
+    // A redirect, a TLS failure, a server error that kept coming back, an
+    // answer that could not be read, a reused key: held for a person.
+    return Cli::Held;
+}
+
+// A call that ended without a submission behind it (jobs): nothing waits
+// anywhere, so trouble reaching the server is simply "not done".
+int exitCodeForCall(const ApiResult &result)
+{
+    if (result.isRetryable())
+        return Cli::Held;
+    return exitCodeFor(errorName(result.error));
 }
 
 int exitCodeFor(const Submission &s)
@@ -60,10 +70,10 @@ int exitCodeFor(const Submission &s)
     case SubmissionState::Failed:
         return exitCodeFor(s.errorKind);
     case SubmissionState::Cancelled:
-        return Cli::Failure;
+        return Cli::Held;
     case SubmissionState::Pending:
     case SubmissionState::Sending:
-        return Cli::Unreachable;
+        return Cli::Queued;
     }
     return Cli::Failure;
 }
@@ -120,9 +130,16 @@ void Cli::addOptions()
         "  history              the submissions made from this computer\n"
         "  outbox [--retry]     what waits to be sent; --retry sends it now\n"
         "  inspect-resume FILE  the resume's type, size, text and what would be autofilled\n\n"
-        "Exit codes: 0 done, 1 local failure, 2 invalid input, 3 bad or missing token,\n"
-        "4 the email already exists on the server, 5 network or server trouble (the\n"
-        "submission stays in the outbox and is sent later).\n\n"
+        "Exit codes:\n"
+        "  0  done: the candidate is on the server (outbox --retry: nothing is left unsent)\n"
+        "  1  local failure (data folder, database, the kept resume copy); nothing was sent\n"
+        "  2  invalid input: the command line, a field the server refused, a resume too large\n"
+        "  3  the API token is missing, refused, or may not add candidates\n"
+        "  4  the email is already on the server: update that candidate instead\n"
+        "  5  not sent yet: it waits in the outbox and is tried again by itself (by the\n"
+        "     window while it runs, or the next `outbox --retry`)\n"
+        "  6  not sent, and not tried again by itself: a redirect, a certificate problem or\n"
+        "     a server error that kept coming back; it is kept in the outbox until you act\n\n"
         "The token comes from the system keychain (set it in the window's Settings) or\n"
         "from the CANDIDATE_DESK_TOKEN environment variable."));
     m_parser.addHelpOption();
@@ -149,6 +166,11 @@ void Cli::addOptions()
         { u"field"_s, tr("A custom field, key=value (repeat for more)."), u"KEY=VALUE"_s },
         { u"all"_s, tr("jobs: closed jobs too.") },
         { u"retry"_s, tr("outbox: send what waits now.") },
+        { u"wait"_s,
+          tr("submit, update, outbox --retry: how long to wait when the server asks to wait "
+             "(Retry-After) or cannot be reached, before leaving what is not sent in the outbox "
+             "(default 60; 0: one attempt)."),
+          u"SECONDS"_s, u"60"_s },
         { u"limit"_s, tr("history: how many rows (default 20)."), u"N"_s, u"20"_s },
         { u"search"_s, tr("history: name, email or server id."), u"TEXT"_s },
         { u"state"_s, tr("history: pending, sending, sent, failed, needs_decision or cancelled."),
@@ -200,6 +222,12 @@ void Cli::start()
         return done(Success);
     }
     m_json = m_parser.isSet(u"json"_s);
+    {
+        bool ok = false;
+        m_waitSeconds = m_parser.value(u"wait"_s).toLongLong(&ok);
+        if (!ok || m_waitSeconds < 0 || m_waitSeconds > 24 * 3600)
+            return fail(InvalidInput, tr("--wait takes a number of seconds from 0 to 86400."));
+    }
     const QStringList positional = m_parser.positionalArguments();
     const QString command = positional.value(0);
     if (!isCommand(command))
@@ -227,12 +255,8 @@ void Cli::start()
     QString error;
     if (!m_workspace->open(&error))
         return fail(Failure, error);
-    if (!m_workspace->recoveredFrom().isEmpty()) {
-        std::fputs(qUtf8Printable(tr("candidate-desk: the local database was damaged; it was moved "
-                                     "to %1 and a new one started.\n")
-                                      .arg(m_workspace->recoveredFrom())),
-                   stderr);
-    }
+    if (const QString notice = m_workspace->salvageNotice(); !notice.isEmpty())
+        std::fputs(qUtf8Printable(u"candidate-desk: "_s + notice + u'\n'), stderr);
 
     if (command == u"history"_s)
         return runHistory();
@@ -295,7 +319,7 @@ void Cli::runJobs()
     ApiCall *call = m_api->listJobs(m_parser.isSet(u"all"_s) ? u"all"_s : u"open"_s);
     connect(call, &ApiCall::finished, this, [this](const ApiResult &result) {
         if (!result.ok())
-            return fail(exitCodeFor(errorName(result.error)), result.message);
+            return fail(exitCodeForCall(result), result.message);
         if (m_json) {
             QJsonArray jobs;
             for (const Job &job : result.jobs) {
@@ -399,36 +423,92 @@ void Cli::runOutbox()
     QString error;
     if (outbox->sendNow(&error) < 0)
         return fail(Failure, error);
-    if (!takeLock()) {
-        print(tr("The Candidate Desk window is running: it sends the outbox itself."));
-        return done(Success);
+    if (takeLock()) {
+        startEngine();
+        connect(m_engine, &SubmissionEngine::submissionChanged, this,
+                [this](qint64, SubmissionState state) {
+                    if (state == SubmissionState::Sent)
+                        ++m_sentThisRun;
+                });
+        connect(m_engine, &SubmissionEngine::idle, this, &Cli::onOutboxIdle);
+        return;
     }
-    startEngine();
-    connect(m_engine, &SubmissionEngine::idle, this, &Cli::finishOutboxRun);
+    // The window holds the outbox and sends it; wait for it the same way.
+    if (!m_json)
+        print(tr("The Candidate Desk window is running: it sends the outbox; waiting for it."));
+    m_poll = new QTimer(this);
+    m_watchClock.start();
+    connect(m_poll, &QTimer::timeout, this, [this] {
+        const auto next = m_workspace->outbox()->nextDueTime();
+        const bool inFlight = m_workspace->outbox()->unsent().sending > 0;
+        const qint64 limitMs = (m_waitSeconds + 60) * 1000;
+        if ((!inFlight && (!next || waitsTooLong(*next))) || m_watchClock.elapsed() > limitMs)
+            finishOutboxRun();
+    });
+    m_poll->start(kWatchPollMs);
+}
+
+bool Cli::waitsTooLong(const QDateTime &nextAttempt) const
+{
+    return m_clock->now().msecsTo(nextAttempt) > m_waitSeconds * 1000;
+}
+
+void Cli::onOutboxIdle()
+{
+    // Idle: nothing in flight and nothing due now. What is left waits for a
+    // backoff or a Retry-After: wait for it when that is within --wait, so a
+    // throttled server gets everything in the end, at the pace it asks for.
+    const auto next = m_workspace->outbox()->nextDueTime();
+    if (next && !waitsTooLong(*next))
+        return; // the engine's timer sends it when it is due
+    finishOutboxRun();
 }
 
 void Cli::finishOutboxRun()
 {
-    Outbox *outbox = m_workspace->outbox();
-    // Idle: nothing in flight and nothing due now. What is left waits for a backoff.
-    const int waiting = outbox->pendingCount();
-    HistoryFilter failed;
-    failed.state = SubmissionState::Failed;
-    const int failures = m_workspace->history()->count(failed);
-    HistoryFilter decide;
-    decide.state = SubmissionState::NeedsDecision;
-    const int decisions = m_workspace->history()->count(decide);
+    if (m_done)
+        return;
+    const Outbox::Unsent unsent = m_workspace->outbox()->unsent();
+    if (!unsent.ok)
+        return fail(Failure, tr("Could not read the outbox."));
+    const auto next = m_workspace->outbox()->nextDueTime();
+    int code = Success;
+    if (unsent.waiting > 0 || unsent.waitingElsewhere > 0)
+        code = Queued;
+    else if (unsent.heldForToken > 0)
+        code = BadToken;
+    else if (unsent.held > 0)
+        code = Held;
     if (m_json) {
-        printJson(QJsonObject { { u"waiting"_s, waiting },
-                                { u"failed"_s, failures },
-                                { u"needs_decision"_s, decisions } });
-    } else {
-        print(tr("Outbox: %1 waiting, %2 failed, %3 need a decision.")
-                  .arg(waiting)
-                  .arg(failures)
-                  .arg(decisions));
+        QJsonObject o { { u"sent"_s, m_sentThisRun },
+                        { u"waiting"_s, unsent.waiting },
+                        { u"waiting_for_another_account"_s, unsent.waitingElsewhere },
+                        { u"held"_s, unsent.held },
+                        { u"exit_code"_s, code } };
+        if (next)
+            o.insert(u"next_attempt_at"_s, next->toUTC().toString(Qt::ISODateWithMs));
+        printJson(o);
+        return done(code);
     }
-    done(waiting > 0 ? Unreachable : Success);
+    print(tr("Sent %n submission(s).", nullptr, m_sentThisRun));
+    if (unsent.waiting > 0) {
+        const qint64 inSeconds = next ? qMax<qint64>(0, m_clock->now().secsTo(*next)) : 0;
+        print(tr("%n submission(s) still wait to be sent, the next in %1 s. They are tried again "
+                 "by themselves: by the window while it runs, or run this command again.",
+                 nullptr, unsent.waiting)
+                  .arg(inSeconds));
+    }
+    if (unsent.waitingElsewhere > 0)
+        print(tr("%n submission(s) wait for another API address (account): they are sent only "
+                 "there, when the app uses that address again.",
+                 nullptr, unsent.waitingElsewhere));
+    if (unsent.held > 0)
+        print(tr("%n submission(s) are held until you act (see `candidate-desk outbox`): fix what "
+                 "their message says, then retry them, or cancel them in the window.",
+                 nullptr, unsent.held));
+    if (code == Success)
+        print(tr("Nothing is left unsent."));
+    done(code);
 }
 
 void Cli::runSubmit(bool update)
@@ -523,33 +603,43 @@ void Cli::runSubmit(bool update)
 void Cli::watch(qint64 submissionId)
 {
     m_watched = submissionId;
-    auto check = [this] {
-        const auto row = m_workspace->outbox()->get(m_watched);
-        if (!row)
-            return fail(Failure, tr("The submission disappeared from the outbox."));
-        const bool settled = row->state != SubmissionState::Sending
-            && (row->state != SubmissionState::Pending || row->attempts > 0);
-        if (settled)
-            report(*row);
-    };
     if (m_engine) {
         connect(m_engine, &SubmissionEngine::submissionChanged, this,
-                [this, check](qint64 id, SubmissionState) {
+                [this](qint64 id, SubmissionState) {
                     if (id == m_watched)
-                        check();
+                        checkWatched();
                 });
         return;
     }
+    // The window runs the engine: look at the row until it settles.
     m_poll = new QTimer(this);
     m_watchClock.start();
-    connect(m_poll, &QTimer::timeout, this, [this, check] {
-        if (m_watchClock.elapsed() > kWatchLimitMs) {
+    connect(m_poll, &QTimer::timeout, this, [this] {
+        if (m_watchClock.elapsed() > (m_waitSeconds + 60) * 1000) {
             if (const auto row = m_workspace->outbox()->get(m_watched))
                 return report(*row);
         }
-        check();
+        checkWatched();
     });
     m_poll->start(kWatchPollMs);
+}
+
+void Cli::checkWatched()
+{
+    const auto row = m_workspace->outbox()->get(m_watched);
+    if (!row)
+        return fail(Failure, tr("The submission disappeared from the outbox."));
+    switch (row->state) {
+    case SubmissionState::Sending:
+        return; // in flight
+    case SubmissionState::Pending:
+        // Not tried yet, or tried and due again within --wait: keep waiting.
+        if (row->attempts == 0 || !waitsTooLong(row->nextAttemptAt))
+            return;
+        return report(*row);
+    default:
+        return report(*row);
+    }
 }
 
 void Cli::report(const Submission &s)
@@ -577,10 +667,17 @@ void Cli::report(const Submission &s)
         print(tr("Not sent: %1").arg(s.lastError));
         if (!s.fieldErrors.isEmpty())
             print(s.fieldErrors.summary());
+        if (exitCodeFor(s) == Held || exitCodeFor(s) == BadToken)
+            print(tr("It is kept in the outbox, but not tried again by itself: once the cause is "
+                     "fixed, run `candidate-desk outbox --retry`."));
         break;
-    default:
-        print(tr("Not sent yet: %1\nIt stays in the outbox and is sent later; run "
-                 "`candidate-desk outbox --retry` to try now.")
+    case SubmissionState::Cancelled:
+        print(tr("Not sent: it was cancelled in the window."));
+        break;
+    case SubmissionState::Pending:
+    case SubmissionState::Sending:
+        print(tr("Not sent yet: %1\nIt waits in the outbox and is tried again by itself: by the "
+                 "Candidate Desk window while it runs, or run `candidate-desk outbox --retry`.")
                   .arg(s.lastError.isEmpty() ? tr("the server did not answer yet.") : s.lastError));
         break;
     }

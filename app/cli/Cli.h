@@ -34,13 +34,18 @@ class Cli : public QObject
 {
     Q_OBJECT
 public:
+    // What each exit code means is written in the README and in --help; a
+    // code is chosen from the submission's state in the outbox, never from
+    // the call alone, so it says what the outbox will do next.
     enum ExitCode {
-        Success = 0,
-        Failure = 1, // something local: the data folder, the database
-        InvalidInput = 2, // the candidate or the command line; the server's field errors
+        Success = 0, // on the server (for outbox --retry: nothing is left unsent)
+        Failure = 1, // something local: the data folder, the database, the kept resume copy
+        InvalidInput = 2, // the command line, the candidate, the server's field errors, too large
         BadToken = 3, // the token is missing, refused, or may not write
         Duplicate = 4, // the email is already on the server: decide, then update
-        Unreachable = 5, // network or server trouble: kept in the outbox for later
+        Queued = 5, // not sent yet: it waits in the outbox and is tried again by itself
+        Held
+        = 6, // not sent, and not tried again by itself: the server or connection needs a person
     };
 
     using SandboxStarter = std::function<std::optional<ApiEndpoint>(QString *error)>;
@@ -68,8 +73,11 @@ private:
     void runSubmit(bool update);
     void startEngine();
     void watch(qint64 submissionId);
+    void checkWatched();
     void report(const Submission &submission);
+    void onOutboxIdle();
     void finishOutboxRun();
+    bool waitsTooLong(const QDateTime &nextAttempt) const;
     bool takeLock();
 
     void fail(int code, const QString &message);
@@ -93,6 +101,8 @@ private:
     QTimer *m_poll = nullptr;
     QElapsedTimer m_watchClock;
     qint64 m_watched = 0;
+    qint64 m_waitSeconds = 60;
+    int m_sentThisRun = 0;
     bool m_done = false;
 };
 

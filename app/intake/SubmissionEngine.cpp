@@ -239,9 +239,27 @@ void SubmissionEngine::settle(const Submission &submission, const ApiResult &res
         done(id, SubmissionState::NeedsDecision);
         return;
     }
+    const bool gatewayOrBusy = result.httpStatus == 408 || result.httpStatus == 502
+        || result.httpStatus == 503 || result.httpStatus == 504;
+    if (result.error == ApiError::ServerError && !gatewayOrBusy
+        && submission.attempts >= m_maxServerErrorAttempts) {
+        m_outbox->markFailed(
+            id,
+            QCoreApplication::translate(
+                "SubmissionEngine",
+                "The server kept failing (HTTP %1) after %n attempt(s), so it is no longer tried "
+                "by itself. It is kept in the outbox: retry it later, and if it keeps happening, "
+                "tell your ATS administrator.",
+                nullptr, submission.attempts)
+                .arg(result.httpStatus),
+            errorName(result.error), {}, result.httpStatus);
+        done(id, SubmissionState::Failed);
+        return;
+    }
     if (result.isRetryable() || result.error == ApiError::Cancelled) {
-        const qint64 waitMs = result.retryAfterSeconds ? *result.retryAfterSeconds * 1000
-                                                       : backoffMs(submission.attempts);
+        const qint64 waitMs = result.retryAfterSeconds
+            ? qBound<qint64>(0, *result.retryAfterSeconds, MaxRetryAfterSeconds) * 1000
+            : backoffMs(submission.attempts);
         m_outbox->markRetry(id, m_clock->now().addMSecs(waitMs), result.message,
                             errorName(result.error), result.httpStatus);
         done(id, SubmissionState::Pending);

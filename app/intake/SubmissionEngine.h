@@ -17,11 +17,14 @@ class Outbox;
 struct ApiResult;
 
 // Drains the outbox: takes due rows N at a time, sends each through the
-// ApiClient and records the outcome. Retries 408, 429, 502-504, timeouts and
+// ApiClient and records the outcome. Retries 408, 429, 5xx, timeouts and
 // network errors with exponential backoff and full jitter, honouring
 // Retry-After, always with the row's own Idempotency-Key; never retries
-// another 4xx. Before the first attempt of a create it looks the email up and
-// turns a would-be duplicate into NeedsDecision instead of sending it.
+// another 4xx. A 500 (or another 5xx that is not a gateway's) may be the
+// server's bug rather than its weather: after maxServerErrorAttempts() it is
+// held for a person (Failed) instead of being tried forever. Before the first
+// attempt of a create it looks the email up and turns a would-be duplicate
+// into NeedsDecision instead of sending it.
 class SubmissionEngine : public QObject
 {
     Q_OBJECT
@@ -40,6 +43,12 @@ public:
     // How often to look at the outbox for rows another process added (the
     // command line while the window runs). 0: never.
     void setPollInterval(int ms);
+    // How many attempts a row gets while the server answers 500 (or 501,
+    // 505...); 502, 503, 504, 429 and network trouble are tried without limit.
+    void setMaxServerErrorAttempts(int n) { m_maxServerErrorAttempts = qMax(1, n); }
+    int maxServerErrorAttempts() const { return m_maxServerErrorAttempts; }
+    // The longest wait a Retry-After may ask for; a longer one is cut to this.
+    static constexpr qint64 MaxRetryAfterSeconds = 3600;
 
     // Puts rows a crash left in Sending back to Pending, then starts draining.
     void start();
@@ -82,6 +91,7 @@ private:
     QTimer *m_pollTimer;
     QHash<qint64, QPointer<ApiCall>> m_calls;
     int m_concurrency = 4;
+    int m_maxServerErrorAttempts = 8;
     qint64 m_backoffBaseMs = 1000;
     qint64 m_backoffCapMs = 5 * 60 * 1000;
     bool m_running = false;

@@ -13,6 +13,8 @@
 #include <QUuid>
 #include <QVariant>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -76,6 +78,51 @@ QByteArray sha256Of(const QString &path, bool *ok)
     return hash.result().toHex();
 }
 
+bool isUuidAt(const QByteArray &bytes, qsizetype at)
+{
+    static constexpr int Dashes[] = { 8, 13, 18, 23 };
+    for (int i = 0; i < 36; ++i) {
+        const char c = bytes.at(at + i);
+        const bool dash = std::find(std::begin(Dashes), std::end(Dashes), i) != std::end(Dashes);
+        if (dash ? c != '-' : !std::isxdigit(static_cast<unsigned char>(c)))
+            return false;
+    }
+    return true;
+}
+
+// Every UUID-shaped name in the damaged databases kept aside next to
+// dbPath ("<file>.corrupt-<time>" and its -wal). Their bytes are read as
+// they are, since a damaged file may not open: whatever looks like a copy's
+// folder name counts as named, which can only keep more than needed.
+QSet<QString> namesInKeptAsideDatabases(const QString &dbPath)
+{
+    QSet<QString> names;
+    const QFileInfo db(dbPath);
+    const QDir dir = db.absoluteDir();
+    const auto kept = dir.entryList({ db.fileName() + u".corrupt-*"_s }, QDir::Files);
+    constexpr qsizetype Chunk = 1 << 20;
+    constexpr qsizetype UuidLength = 36;
+    for (const QString &name : kept) {
+        if (name.endsWith(u"-shm"_s))
+            continue;
+        QFile file(dir.filePath(name));
+        if (!file.open(QIODevice::ReadOnly)) {
+            qCWarning(lcStore) << "Cannot read the kept-aside database" << file.fileName();
+            continue;
+        }
+        QByteArray carry;
+        while (!file.atEnd()) {
+            const QByteArray bytes = carry + file.read(Chunk);
+            for (qsizetype at = 0; at + UuidLength <= bytes.size(); ++at) {
+                if (bytes.at(at + 8) == '-' && isUuidAt(bytes, at))
+                    names.insert(QString::fromLatin1(bytes.mid(at, UuidLength)).toLower());
+            }
+            carry = bytes.right(UuidLength - 1);
+        }
+    }
+    return names;
+}
+
 } // namespace
 
 struct Outbox::Change
@@ -121,9 +168,13 @@ Outbox::Prepared Outbox::prepareFiles(QList<Submission> submissions) const
 {
     const QDateTime now = m_clock->now().toUTC();
     // 1. The resume copies, outside the transaction: big files must not hold
-    //    the write lock. They are synced before the rows that name them
-    //    commit, so a committed row always has its file. A crash in between
-    //    leaves unnamed folders, which pruneFiles() removes.
+    //    the write lock. Each goes into "<uuid>.partial", a name no row ever
+    //    holds, and is synced; insertPrepared() renames it to "<uuid>" inside
+    //    the transaction that commits its row. So another process's
+    //    pruneFiles(), which judges folders under that same write lock, never
+    //    sees a final folder that is being bound, and leaves ".partial"
+    //    folders alone for the grace period. A crash in between leaves a
+    //    folder no row names, which a later prune removes.
     Prepared prepared;
     for (Submission &s : submissions) {
         QString copyDir;
@@ -132,7 +183,7 @@ Outbox::Prepared Outbox::prepareFiles(QList<Submission> submissions) const
             prepared.copyDirs << copyDir;
         if (!ok) {
             for (const QString &dir : std::as_const(prepared.copyDirs))
-                QDir(dir).removeRecursively();
+                QDir(dir + PartialSuffix).removeRecursively();
             prepared.copyDirs.clear();
             return prepared;
         }
@@ -153,12 +204,15 @@ std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QStri
     QList<Submission> &submissions = prepared.submissions;
     const QStringList copyDirs = prepared.copyDirs;
     auto fail = [&]() -> std::optional<QList<Submission>> {
-        for (const QString &dir : std::as_const(copyDirs))
+        for (const QString &dir : std::as_const(copyDirs)) {
             QDir(dir).removeRecursively();
+            QDir(dir + PartialSuffix).removeRecursively();
+        }
         return std::nullopt;
     };
 
-    // 2. The rows, in one transaction. A failure removes the copies.
+    // 2. The rows, in one transaction, which also gives each copy its final
+    //    name. A failure before COMMIT removes the copies.
     if (!m_db->beginWrite(error))
         return fail();
     QSqlQuery q(m_db->connection());
@@ -198,9 +252,44 @@ std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QStri
         s.id = q.lastInsertId().toLongLong();
     }
     q.finish();
-    if (!m_db->commit(error))
+    if (!bindCopies(copyDirs, error)) {
+        m_db->rollback();
         return fail();
+    }
+    if (!m_db->commit(error)) {
+        // The copies go back to their temporary names rather than away: a
+        // COMMIT that reports a failure after its log record reached the disk
+        // may still come back after a crash, and then pruneFiles() binds the
+        // copy to its row again instead of leaving a row without its file.
+        unbindCopies(copyDirs);
+        return std::nullopt;
+    }
+    if (!copyDirs.isEmpty())
+        syncDirectory(filesDir());
     return submissions;
+}
+
+bool Outbox::bindCopies(const QStringList &copyDirs, QString *error) const
+{
+    for (qsizetype i = 0; i < copyDirs.size(); ++i) {
+        const QString &dir = copyDirs.at(i);
+        if (!QFile::rename(dir + PartialSuffix, dir)) {
+            unbindCopies(copyDirs.mid(0, i));
+            *error = tr("Could not keep the resume copy in the data folder (%1). Check that you "
+                        "may write there and that the disk is not full, then submit again.")
+                         .arg(QDir::toNativeSeparators(dir));
+            return false;
+        }
+    }
+    return true;
+}
+
+void Outbox::unbindCopies(const QStringList &copyDirs) const
+{
+    for (const QString &dir : copyDirs) {
+        if (QFileInfo::exists(dir) && !QFile::rename(dir, dir + PartialSuffix))
+            qCWarning(lcStore) << "Could not give" << dir << "its temporary name back";
+    }
 }
 
 bool Outbox::prepare(Submission *s, const QDateTime &now, QString *copyDir, QString *error) const
@@ -220,18 +309,19 @@ bool Outbox::prepare(Submission *s, const QDateTime &now, QString *copyDir, QStr
             name = source.fileName();
 
         *copyDir = QDir(filesDir()).filePath(QUuid::createUuid().toString(QUuid::WithoutBraces));
-        if (!QDir().mkpath(*copyDir)) {
+        const QString partial = *copyDir + PartialSuffix;
+        if (!QDir().mkpath(partial)) {
             *error = tr("Could not create the folder %1 for the resume copy. Check that the disk "
                         "is not full and that you may write to the data folder, then submit "
                         "again.")
-                         .arg(QDir::toNativeSeparators(*copyDir));
+                         .arg(QDir::toNativeSeparators(partial));
             return false;
         }
-        const QString target = QDir(*copyDir).filePath(name);
         QByteArray sha;
-        if (!copyResume(source.absoluteFilePath(), target, &sha, error))
+        if (!copyResume(source.absoluteFilePath(), QDir(partial).filePath(name), &sha, error))
             return false;
-        s->candidate.resumeFile = target;
+        // The row names the final folder, which exists once the row commits.
+        s->candidate.resumeFile = QDir(*copyDir).filePath(name);
         s->originalResumeName = name;
         s->resumeSha256 = sha;
     } else {
@@ -368,23 +458,79 @@ int Outbox::sendNow(QString *error)
         return -1;
     QSqlQuery due(m_db->connection());
     due.prepare(u"UPDATE submissions SET next_attempt_at = ? WHERE state = 'pending'"
-                " AND next_attempt_at > ?"_s);
+                " AND next_attempt_at > ? AND (? = '' OR account IS NULL OR account = ?)"_s);
     due.addBindValue(now);
     due.addBindValue(now);
+    due.addBindValue(text(m_account));
+    due.addBindValue(text(m_account));
     QSqlQuery failed(m_db->connection());
+    const QStringList kinds = requeuedKinds();
     failed.prepare(u"UPDATE submissions SET state = 'pending', updated_at = ?, next_attempt_at = ?"
-                   " WHERE state = 'failed' AND error_kind = 'server_error'"_s);
+                   " WHERE state = 'failed' AND error_kind IN (%1)"
+                   " AND (? = '' OR account IS NULL OR account = ?)"_s.arg(
+                       QStringList(kinds.size(), u"?"_s).join(u", "_s)));
     failed.addBindValue(now);
     failed.addBindValue(now);
+    for (const QString &kind : kinds)
+        failed.addBindValue(kind);
+    failed.addBindValue(text(m_account));
+    failed.addBindValue(text(m_account));
     const QString what = tr("Could not make the outbox due now");
-    if (!m_db->exec(due, what, error) || !m_db->exec(failed, what, error)) {
+    // QSQLITE asks SQLite for the changes of the connection's last statement,
+    // so each count is read right after its own statement.
+    if (!m_db->exec(due, what, error)) {
         m_db->rollback();
         return -1;
     }
-    const int count = due.numRowsAffected() + failed.numRowsAffected();
+    int count = due.numRowsAffected();
+    if (!m_db->exec(failed, what, error)) {
+        m_db->rollback();
+        return -1;
+    }
+    count += failed.numRowsAffected();
     if (!m_db->commit(error))
         return -1;
     return count;
+}
+
+QStringList Outbox::requeuedKinds()
+{
+    // The names are errorName(ApiError::...); the store does not link the API
+    // layer. Left out: field errors, too large, duplicate, a reused key, an
+    // unknown candidate and a missing resume copy, which a retry cannot fix.
+    return { u"server_error"_s, u"bad_token"_s, u"not_allowed"_s, u"redirect"_s, u"tls"_s,
+             u"bad_response"_s, u"timeout"_s,   u"network"_s,     u"throttled"_s };
+}
+
+Outbox::Unsent Outbox::unsent()
+{
+    Unsent u;
+    QSqlQuery q(m_db->connection());
+    q.prepare(
+        u"SELECT"
+        " count(*) FILTER (WHERE state IN ('pending', 'sending')"
+        "  AND (? = '' OR account IS NULL OR account = ?)),"
+        " count(*) FILTER (WHERE state IN ('pending', 'sending')"
+        "  AND ? <> '' AND account IS NOT NULL AND account <> ?),"
+        " count(*) FILTER (WHERE state IN ('failed', 'needs_decision')),"
+        " count(*) FILTER (WHERE state = 'failed' AND error_kind IN ('bad_token',"
+        "  'not_allowed')),"
+        " count(*) FILTER (WHERE state = 'sending'"
+        "  AND (? = '' OR account IS NULL OR account = ?))"
+        " FROM submissions WHERE state IN ('pending', 'sending', 'failed', 'needs_decision')"_s);
+    for (int i = 0; i < 3; ++i) {
+        q.addBindValue(text(m_account));
+        q.addBindValue(text(m_account));
+    }
+    if (!m_db->exec(q, tr("Could not read the outbox"), nullptr) || !q.next())
+        return u;
+    u.waiting = q.value(0).toInt();
+    u.waitingElsewhere = q.value(1).toInt();
+    u.held = q.value(2).toInt();
+    u.heldForToken = q.value(3).toInt();
+    u.sending = q.value(4).toInt();
+    u.ok = true;
+    return u;
 }
 
 int Outbox::recoverInterrupted(QString *error)
@@ -648,59 +794,107 @@ int Outbox::pruneFiles(QString *error)
     const QDir files(filesDir());
     if (!files.exists())
         return 0;
+    const QDateTime now = m_clock->now();
     // Folders are matched by name, and only direct children of outbox-files
     // are ever deleted. A row's stored path is data, and data never decides
     // what gets deleted.
     auto copyFolder = [](const QString &resumePath) {
         return QFileInfo(QFileInfo(resumePath).absolutePath()).fileName();
     };
+    // A damaged database kept aside may still name pending work: its folders stay.
+    const QSet<QString> keptAside = namesInKeptAsideDatabases(m_db->filePath());
 
+    // Judged under the write lock: an enqueue in another process binds its
+    // copy (renames "<uuid>.partial" to "<uuid>") inside its own write
+    // transaction, so while this one holds the lock, every final folder
+    // that is bound is named by a committed row.
+    if (!m_db->beginWrite(error))
+        return -1;
     QSet<QString> named; // folders of rows that keep their copy
+    QSet<QString> sentFolders;
     QList<qint64> sent;
     {
         QSqlQuery q(m_db->connection());
         q.prepare(
             u"SELECT id, state, resume_copy FROM submissions WHERE resume_copy IS NOT NULL"_s);
-        if (!m_db->exec(q, tr("Could not read the outbox"), error))
+        if (!m_db->exec(q, tr("Could not read the outbox"), error)) {
+            m_db->rollback();
             return -1;
-        while (q.next()) {
-            if (q.value(1).toString() == SubmissionRow::stateKey(SubmissionState::Sent))
-                sent.append(q.value(0).toLongLong());
-            else
-                named.insert(copyFolder(q.value(2).toString()));
         }
-    }
-
-    int removed = 0;
-    // Forget a copy before deleting it. A crash in between leaves an unnamed
-    // folder, which the next prune removes. The reverse order would leave
-    // rows that name files that are gone.
-    if (!sent.isEmpty()) {
-        if (!m_db->beginWrite(error))
-            return -1;
-        QSqlQuery forget(m_db->connection());
-        forget.prepare(u"UPDATE submissions SET resume_copy = NULL WHERE id = ?"_s);
-        for (qint64 id : std::as_const(sent)) {
-            forget.addBindValue(id);
-            if (!m_db->exec(forget, tr("Could not update the outbox"), error)) {
-                m_db->rollback();
-                return -1;
+        while (q.next()) {
+            const QString folder = copyFolder(q.value(2).toString());
+            if (q.value(1).toString() == SubmissionRow::stateKey(SubmissionState::Sent)) {
+                sent.append(q.value(0).toLongLong());
+                sentFolders.insert(folder);
+            } else {
+                named.insert(folder);
             }
         }
-        if (!m_db->commit(error))
+    }
+    // Forget a copy before deleting it. A crash in between leaves an unnamed
+    // folder, which a later prune removes. The reverse order would leave
+    // rows that name files that are gone.
+    QSqlQuery forget(m_db->connection());
+    forget.prepare(u"UPDATE submissions SET resume_copy = NULL WHERE id = ?"_s);
+    for (qint64 id : std::as_const(sent)) {
+        forget.addBindValue(id);
+        if (!m_db->exec(forget, tr("Could not update the outbox"), error)) {
+            m_db->rollback();
             return -1;
+        }
     }
 
+    QStringList doomed;
     const auto entries = files.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
     for (const QString &entry : entries) {
-        if (named.contains(entry))
+        const bool partial = entry.endsWith(PartialSuffix);
+        const QString folder = partial ? entry.chopped(PartialSuffix.size()) : entry;
+        if (keptAside.contains(folder) || named.contains(folder)) {
+            // A copy whose COMMIT reported a failure but reached the disk:
+            // its row is there, so it gets its final name back.
+            if (partial && named.contains(folder) && !QFileInfo::exists(files.filePath(folder))
+                && QFile::rename(files.filePath(entry), files.filePath(folder)))
+                qCInfo(lcStore) << "Bound the resume copy" << folder << "to its row again";
             continue;
+        }
+        // The copies of sent rows go now: the server has them. Anything else
+        // no row names is a crash's leftover, or a copy another process is
+        // still making: it goes only once it has been quiet for the grace period.
+        if (sentFolders.contains(folder) && !partial)
+            doomed << entry;
+        else if (isSettled(files.filePath(entry), now))
+            doomed << entry;
+    }
+    if (!m_db->commit(error))
+        return -1;
+
+    int removed = 0;
+    for (const QString &entry : std::as_const(doomed)) {
         if (QDir(files.filePath(entry)).removeRecursively())
             ++removed;
         else
             qCWarning(lcStore) << "Could not remove" << files.filePath(entry);
     }
     return removed;
+}
+
+bool Outbox::isSettled(const QString &folder, const QDateTime &now) const
+{
+    // The newest change to the folder or anything in it: a copy being written
+    // moves its file's mtime, and a rename moves the folder's ctime.
+    QDateTime newest;
+    auto consider = [&](const QFileInfo &info) {
+        for (const QDateTime &t : { info.lastModified(), info.metadataChangeTime() }) {
+            if (t.isValid() && (!newest.isValid() || t > newest))
+                newest = t;
+        }
+    };
+    consider(QFileInfo(folder));
+    const auto children = QDir(folder).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot
+                                                     | QDir::Hidden | QDir::System);
+    for (const QFileInfo &child : children)
+        consider(child);
+    return newest.isValid() && newest.msecsTo(now) >= m_pruneGraceMs;
 }
 
 } // namespace cdesk

@@ -66,10 +66,11 @@ public:
     std::optional<QList<Submission>> enqueueAll(QList<Submission> submissions, QString *error);
 
     // enqueueAll() in two steps, so a large resume is copied off the GUI
-    // thread: prepareFiles() copies and hashes the resumes and touches no
-    // database (safe on a worker thread); insertPrepared() then writes the
-    // rows in one transaction on the thread that owns the database, and on
-    // failure removes the copies.
+    // thread: prepareFiles() copies and hashes the resumes into folders with
+    // a temporary name and touches no database (safe on a worker thread);
+    // insertPrepared() then writes the rows in one transaction on the thread
+    // that owns the database, gives each copy its final name inside that
+    // transaction, and on failure removes the copies.
     struct Prepared
     {
         QList<Submission> submissions;
@@ -91,9 +92,25 @@ public:
     int recoverInterrupted(QString *error = nullptr);
 
     // "Send now": pending rows waiting for a backoff become due at once, and
-    // failed rows whose failure was the server's (5xx) go back to pending with
-    // the same key. Returns how many rows changed, -1 on error.
+    // failed rows whose failure was not the candidate's (the server's
+    // trouble, a refused token, a redirect, a TLS failure: requeuedKinds())
+    // go back to pending with the same key. Rows of the current account only.
+    // Returns how many rows changed, -1 on error.
     int sendNow(QString *error = nullptr);
+    static QStringList requeuedKinds();
+
+    // What is not on the server yet, across every account: rows that wait to
+    // be sent by themselves, and rows held until a person acts.
+    struct Unsent
+    {
+        int waiting = 0; // pending or sending, current account
+        int sending = 0; // of waiting: in flight now
+        int waitingElsewhere = 0; // pending or sending, queued for another account
+        int held = 0; // failed or needs_decision (any account)
+        int heldForToken = 0; // of held: the token was refused or may not write
+        bool ok = false; // false: the database could not be read
+    };
+    Unsent unsent();
 
     // The engine's outcomes, for rows it claimed (state Sending). Each returns
     // false and leaves the row alone when the row is not in Sending.
@@ -126,11 +143,21 @@ public:
     bool verifyResume(const Submission &s) const;
 
     // Removes the resume copies of Sent rows (the server has the file), and
-    // folders under filesDir() that no row names (left by a crash during
-    // enqueue). Failed, NeedsDecision and Cancelled rows keep theirs for a
-    // retry. Call at start, before anything enqueues. Returns how many
-    // folders were removed, or -1 on a database error.
+    // folders under filesDir() that a crash left behind. Failed,
+    // NeedsDecision and Cancelled rows keep theirs for a retry. Safe while
+    // other processes enqueue: a copy is made in "<uuid>.partial" and renamed
+    // to "<uuid>" inside the transaction that inserts its row, and the
+    // folders are judged under the same write lock. A folder is removed only
+    // when no database names it (a damaged database kept aside included: its
+    // pending work is still pending) and when nothing in it changed for the
+    // grace period. Returns how many folders were removed, or -1 on a
+    // database error.
     int pruneFiles(QString *error = nullptr);
+    // How long a folder no database names is left alone (default one hour).
+    void setPruneGrace(qint64 ms) { m_pruneGraceMs = ms; }
+    static constexpr qint64 DefaultPruneGraceMs = 60 * 60 * 1000;
+    // The suffix of a copy that is not yet bound to a row.
+    static inline const QString PartialSuffix = QStringLiteral(".partial");
 
 private:
     struct Change; // one state change and its attempt row
@@ -139,10 +166,15 @@ private:
     bool copyResume(const QString &source, const QString &target, QByteArray *sha256,
                     QString *error) const;
 
+    bool bindCopies(const QStringList &copyDirs, QString *error) const;
+    void unbindCopies(const QStringList &copyDirs) const;
+    bool isSettled(const QString &folder, const QDateTime &now) const;
+
     Database *m_db;
     QString m_account;
     QString m_dataDir;
     Clock *m_clock;
+    qint64 m_pruneGraceMs = DefaultPruneGraceMs;
 };
 
 } // namespace cdesk

@@ -40,6 +40,17 @@ bool Workspace::open(QString *error)
     m_db = std::make_unique<Database>(m_dataDir + u"/candidate-desk.sqlite"_s, m_clock);
     if (!m_db->open(error))
         return false;
+    // Every damaged file kept aside that was not read back yet: the one just
+    // moved, or one an earlier run moved before it could finish the salvage.
+    m_salvaged.clear();
+    for (const QString &kept : Salvage::pending(m_db.get())) {
+        SalvageReport report;
+        if (!Salvage::recover(m_db.get(), kept, m_clock, &report, error))
+            return false;
+        if (report.submissions > 0 || report.drafts > 0 || report.unreadable != 0
+            || !m_db->recoveredFrom().isEmpty())
+            m_salvaged << report;
+    }
     m_outbox = std::make_unique<Outbox>(m_db.get(), m_dataDir, m_clock);
     m_history = std::make_unique<HistoryStore>(m_db.get());
     m_drafts = std::make_unique<DraftStore>(m_db.get(), m_clock);
@@ -51,6 +62,11 @@ void Workspace::tidy()
 {
     if (m_outbox)
         m_outbox->pruneFiles();
+}
+
+QString Workspace::salvageNotice() const
+{
+    return Salvage::describe(m_salvaged);
 }
 
 QString Workspace::recoveredFrom() const

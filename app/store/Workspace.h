@@ -1,6 +1,9 @@
 #pragma once
 
+#include "store/Salvage.h"
+
 #include <QCoreApplication>
+#include <QList>
 #include <QString>
 
 #include <memory>
@@ -33,7 +36,9 @@ public:
     Workspace &operator=(const Workspace &) = delete;
 
     // Creates the folder if needed and opens the database. A corrupted
-    // database is moved aside (recoveredFrom() says where) and a fresh one made.
+    // database is moved aside (recoveredFrom() says where) and a fresh one
+    // made, and what can still be read from the damaged one (submissions,
+    // drafts) is brought into the new one (salvaged() says what).
     bool open(QString *error);
 
     // Removes resume copies that are no longer needed. Only the process that
@@ -42,6 +47,10 @@ public:
 
     QString dataDir() const { return m_dataDir; }
     QString recoveredFrom() const;
+    // The damaged databases read back during open(), and the words that tell
+    // the recruiter about them (empty when there were none).
+    const QList<SalvageReport> &salvaged() const { return m_salvaged; }
+    QString salvageNotice() const;
 
     Database *database() const { return m_db.get(); }
     Outbox *outbox() const { return m_outbox.get(); }
@@ -57,6 +66,7 @@ private:
     std::unique_ptr<HistoryStore> m_history;
     std::unique_ptr<DraftStore> m_drafts;
     std::unique_ptr<JobCache> m_jobs;
+    QList<SalvageReport> m_salvaged;
 };
 
 } // namespace cdesk

@@ -97,6 +97,86 @@ private Q_SLOTS:
         QCOMPARE(progress.last().at(0).toLongLong(), progress.last().at(1).toLongLong());
     }
 
+    // A server (or the proxy in front of it) that refuses a body by its
+    // Content-Length answers 413 at once and closes the connection while
+    // the upload is still going. That is "too large", not "cannot reach".
+    void create_hugeUpload_413AndCloseMidUpload_isTooLarge()
+    {
+        const QString huge = m_files.filePath(u"huge.pdf"_s);
+        {
+            QFile f(huge);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QByteArray chunk = minimalPdf("Huge Resume");
+            chunk.append(QByteArray(1024 * 1024 - chunk.size(), ' '));
+            for (int i = 0; i < 60; ++i)
+                f.write(chunk);
+        }
+        Candidate c = candidate(u"huge"_s);
+        c.resumeFile = huge;
+        const ApiResult r = run(m_client->createCandidate(c, u"key-huge"_s));
+        QCOMPARE(r.error, ApiError::TooLarge);
+        QVERIFY(!r.isRetryable());
+        QVERIFY2(r.message.contains(u"plain text"_s), qPrintable(r.message));
+    }
+
+    // The same cut when the server is gone: the network, tried again later.
+    void create_uploadCutAndServerGone_isNetwork()
+    {
+        QTcpServer swallow; // reads a little, then closes and stops listening
+        QVERIFY(swallow.listen(QHostAddress::LocalHost));
+        connect(&swallow, &QTcpServer::newConnection, this, [&swallow] {
+            QTcpSocket *socket = swallow.nextPendingConnection();
+            swallow.close();
+            auto *received = new qint64(0);
+            connect(socket, &QTcpSocket::destroyed, socket, [received] { delete received; });
+            connect(socket, &QTcpSocket::readyRead, socket, [socket, received] {
+                *received += socket->readAll().size();
+                if (*received > 1024 * 1024) // part-way through the upload
+                    socket->abort();
+            });
+        });
+        const QString big = m_files.filePath(u"big-cut.pdf"_s);
+        {
+            QFile f(big);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(minimalPdf("Cut Resume"));
+            f.write(QByteArray(8 * 1024 * 1024, ' '));
+        }
+        m_client->setEndpoint(ApiEndpoint(
+            QUrl(u"http://127.0.0.1:%1/api/v1"_s.arg(swallow.serverPort())), m_sandbox.token()));
+        Candidate c = candidate(u"cut"_s);
+        c.resumeFile = big;
+        const ApiResult r = run(m_client->createCandidate(c, u"key-cut"_s));
+        QCOMPARE(r.error, ApiError::Network);
+        QVERIFY(r.isRetryable());
+    }
+
+    // `next` is followed only on the API's own origin: another origin's list
+    // is not the account's, whether or not it asks for a token.
+    void listJobs_nextOnAnotherOrigin_isNotFollowed()
+    {
+        QTcpServer foreign;
+        QVERIFY(foreign.listen(QHostAddress::LocalHost));
+        int connections = 0;
+        connect(&foreign, &QTcpServer::newConnection, this, [&] {
+            ++connections;
+            QTcpSocket *socket = foreign.nextPendingConnection();
+            const QByteArray body = R"({"count":1,"next":null,"previous":null,"results":[)"
+                                    R"({"id":666,"title":"Not yours","status":"open"}]})";
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                          + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+            socket->disconnectFromHost();
+        });
+        sandbox::Faults faults;
+        faults.nextOrigin = QUrl(u"http://localhost:%1"_s.arg(foreign.serverPort()));
+        m_sandbox.setFaults(faults);
+        const ApiResult r = run(m_client->listJobs());
+        QCOMPARE(r.error, ApiError::BadResponse);
+        QVERIFY2(r.message.contains(u"localhost"_s), qPrintable(r.message));
+        QVERIFY(r.jobs.isEmpty());
+        QCOMPARE(connections, 0);
+    }
+
     void create_json_withResumeUrl_andCustomFields()
     {
         Candidate c = candidate(u"json"_s);
@@ -166,8 +246,8 @@ private Q_SLOTS:
             QCOMPARE(r.retryAfterSeconds, std::optional<qint64>(1));
         if (setup == u"error-503"_s)
             QVERIFY(r.isRetryable());
-        if (setup == u"error-500"_s)
-            QVERIFY(!r.isRetryable());
+        if (setup == u"error-500"_s) // the server's trouble: tried again, a bounded number of times
+            QVERIFY(r.isRetryable());
     }
 
     void getUnknown_isNotFound()

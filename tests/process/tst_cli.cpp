@@ -47,6 +47,14 @@ private Q_SLOTS:
         m_pdf = writeFile(m_home.path(), u"Ravi Kumar resume.pdf"_s, minimalPdf("Ravi Kumar"));
     }
 
+    // Each test has an outbox of its own, so what one leaves waiting or held
+    // does not change another's exit codes.
+    void init()
+    {
+        m_dataDir = m_home.filePath(u"data-%1"_s.arg(++m_tests));
+        m_sandbox.setFaults({});
+    }
+
     void submit_sendsTheCandidate_andExitsZero()
     {
         const QString email = uniqueEmail(u"cli"_s);
@@ -107,9 +115,10 @@ private Q_SLOTS:
         down.errorStatus = 503;
         m_sandbox.setFaults(down);
         const QString email = uniqueEmail(u"offline"_s);
-        const Run offline
-            = cli({ u"submit"_s, u"--json"_s, u"--name"_s, u"Kabir Shah"_s, u"--email"_s, email,
-                    u"--phone"_s, u"+91 99887 76655"_s, u"--resume"_s, m_pdf });
+        // --wait 0: one attempt, then the script goes on; the outbox keeps it.
+        const Run offline = cli({ u"submit"_s, u"--json"_s, u"--wait"_s, u"0"_s, u"--name"_s,
+                                  u"Kabir Shah"_s, u"--email"_s, email, u"--phone"_s,
+                                  u"+91 99887 76655"_s, u"--resume"_s, m_pdf });
         QCOMPARE(offline.exitCode, 5);
         QCOMPARE(offline.json().value(u"state"_s).toString(), u"pending"_s);
         const Run outbox = cli({ u"outbox"_s, u"--json"_s });
@@ -137,13 +146,90 @@ private Q_SLOTS:
                                   u"--email"_s, email, u"--phone"_s, u"+91 99887 76650"_s,
                                   u"--resume-url"_s, u"https://files.example.com/nia.pdf"_s });
         QCOMPARE(offline.exitCode, 5);
-        // Retrying against the sandbox (another address) leaves it where it was queued.
-        QCOMPARE(cli({ u"outbox"_s, u"--retry"_s }).exitCode, 0);
+        // Retrying against the sandbox (another address) leaves it where it was
+        // queued, and says so: it is not sent, so the exit code is not 0.
+        const Run retry = cli({ u"outbox"_s, u"--retry"_s });
+        QCOMPARE(retry.exitCode, 5);
+        QVERIFY2(retry.out.contains("another API address"), retry.out.constData());
         const HttpResponse found
             = HttpClient(m_sandbox.token())
                   .get(m_sandbox.url(u"candidates/?email="_s + queryValue(email)));
         QCOMPARE(found.json().value(u"count"_s).toInt(), 0);
         QVERIFY(cli({ u"outbox"_s, u"--json"_s }).out.contains(email.toUtf8()));
+    }
+
+    // A redirect needs a person: not tried again by itself, exit 6, and
+    // `outbox --retry` says so until the cause is gone; then it sends it.
+    void redirect_isHeldForAPerson_exit6_untilFixed()
+    {
+        sandbox::Faults moved;
+        moved.redirectTo = QUrl(u"http://localhost:9/"_s);
+        m_sandbox.setFaults(moved);
+        const QString email = uniqueEmail(u"moved"_s);
+        const Run held = cli({ u"submit"_s, u"--name"_s, u"Ira Sen"_s, u"--email"_s, email,
+                               u"--phone"_s, u"+91 99887 76611"_s, u"--resume-url"_s,
+                               u"https://files.example.com/ira.pdf"_s });
+        QCOMPARE(held.exitCode, 6);
+        QVERIFY2(held.out.contains("not tried again by itself"), held.out.constData());
+        QCOMPARE(cli({ u"outbox"_s, u"--retry"_s, u"--wait"_s, u"0"_s }).exitCode, 6);
+
+        m_sandbox.setFaults({});
+        const Run fixed = cli({ u"outbox"_s, u"--retry"_s });
+        QVERIFY2(fixed.exitCode == 0 || fixed.exitCode == 5, fixed.out.constData());
+        QCOMPARE(countWithEmail(email), 1);
+    }
+
+    // A throttled server gets everything in the end, at the pace it asks for:
+    // `outbox --retry` waits out each Retry-After instead of stopping.
+    void throttled_outboxRetry_waitsAsAskedAndSendsEverything()
+    {
+        QTemporaryDir data;
+        const QString tag = u"throttle%1"_s.arg(QCoreApplication::applicationPid());
+        enqueueDirectly(data.path(), tag, 12);
+        sandbox::Faults slow;
+        slow.throttlePerSecond = 4;
+        m_sandbox.setFaults(slow);
+        const Run run = cli({ u"outbox"_s, u"--retry"_s, u"--json"_s, u"--data-dir"_s, data.path(),
+                              u"--api-url"_s, m_sandbox.baseUrl().toString() });
+        m_sandbox.setFaults({});
+        QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
+        QCOMPARE(run.json().value(u"sent"_s).toInt(), 12);
+        QCOMPARE(run.json().value(u"waiting"_s).toInt(), 0);
+        for (int i = 0; i < 12; ++i)
+            QCOMPARE(countWithEmail(u"%1.%2@example.com"_s.arg(tag).arg(i)), 1);
+    }
+
+    // A 500 is retried with backoff while the script waits (--wait), and a
+    // submission that still waits when --wait runs out exits 5, pending.
+    void serverError_isRetriedWithinWait_andOtherwiseStaysPending()
+    {
+        sandbox::Faults flaky;
+        flaky.errorNext = 2;
+        flaky.errorStatus = 500;
+        m_sandbox.setFaults(flaky);
+        const QString email = uniqueEmail(u"flaky"_s);
+        const Run run = cli({ u"submit"_s, u"--json"_s, u"--name"_s, u"Dev Rao"_s, u"--email"_s,
+                              email, u"--phone"_s, u"+91 99887 76622"_s, u"--resume-url"_s,
+                              u"https://files.example.com/dev.pdf"_s });
+        QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
+        QVERIFY(run.json().value(u"attempts"_s).toInt() >= 2);
+        QCOMPARE(countWithEmail(email), 1);
+
+        sandbox::Faults down;
+        down.errorNext = 100000;
+        down.errorStatus = 500;
+        m_sandbox.setFaults(down);
+        const QString later = uniqueEmail(u"down"_s);
+        const Run pending
+            = cli({ u"submit"_s, u"--json"_s, u"--wait"_s, u"0"_s, u"--name"_s, u"Dev Rao"_s,
+                    u"--email"_s, later, u"--phone"_s, u"+91 99887 76623"_s, u"--resume-url"_s,
+                    u"https://files.example.com/dev.pdf"_s });
+        m_sandbox.setFaults({});
+        QCOMPARE(pending.exitCode, 5);
+        QCOMPARE(pending.json().value(u"state"_s).toString(), u"pending"_s);
+        QCOMPARE(pending.json().value(u"error"_s).toString(), u"server_error"_s);
+        QCOMPARE(cli({ u"outbox"_s, u"--retry"_s }).exitCode, 0);
+        QCOMPARE(countWithEmail(later), 1);
     }
 
     void update_changesOnlyTheOptionsGiven()
@@ -199,23 +285,7 @@ private Q_SLOTS:
     {
         QTemporaryDir data;
         const QString tag = u"crash%1"_s.arg(QCoreApplication::applicationPid());
-        {
-            FakeClock clock(QDateTime::currentDateTimeUtc());
-            Workspace workspace(data.path(), &clock);
-            QString error;
-            QVERIFY2(workspace.open(&error), qPrintable(error));
-            QList<Submission> batch;
-            for (int i = 0; i < 200; ++i) {
-                Submission s;
-                s.candidate.name = u"Crash Test %1"_s.arg(i);
-                s.candidate.email = u"%1.%2@example.com"_s.arg(tag).arg(i);
-                s.candidate.phone = u"+919876500%1"_s.arg(i, 3, 10, QLatin1Char('0'));
-                s.candidate.resumeUrl = QUrl(u"https://files.example.com/%1.pdf"_s.arg(i));
-                s.source = u"test"_s;
-                batch.append(s);
-            }
-            QVERIFY2(workspace.outbox()->enqueueAll(batch, &error), qPrintable(error));
-        }
+        enqueueDirectly(data.path(), tag, 200);
         // Slow answers, so the kill lands while requests are in flight.
         sandbox::Faults slow;
         slow.latencyMs = 40;
@@ -282,6 +352,35 @@ private Q_SLOTS:
     }
 
 private:
+    int countWithEmail(const QString &email)
+    {
+        return HttpClient(m_sandbox.token())
+            .get(m_sandbox.url(u"candidates/?email="_s + queryValue(email)))
+            .json()
+            .value(u"count"_s)
+            .toInt();
+    }
+
+    // Rows put straight into a workspace's outbox, as an import would.
+    static void enqueueDirectly(const QString &dataDir, const QString &tag, int count)
+    {
+        FakeClock clock(QDateTime::currentDateTimeUtc());
+        Workspace workspace(dataDir, &clock);
+        QString error;
+        QVERIFY2(workspace.open(&error), qPrintable(error));
+        QList<Submission> batch;
+        for (int i = 0; i < count; ++i) {
+            Submission s;
+            s.candidate.name = u"Queued Test %1"_s.arg(i);
+            s.candidate.email = u"%1.%2@example.com"_s.arg(tag).arg(i);
+            s.candidate.phone = u"+919876500%1"_s.arg(i, 3, 10, QLatin1Char('0'));
+            s.candidate.resumeUrl = QUrl(u"https://files.example.com/%1.pdf"_s.arg(i));
+            s.source = u"test"_s;
+            batch.append(s);
+        }
+        QVERIFY2(workspace.outbox()->enqueueAll(batch, &error), qPrintable(error));
+    }
+
     QProcessEnvironment environment(const QByteArray &token = {}) const
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -300,6 +399,8 @@ private:
             && arguments.first() != u"inspect-resume"_s
             && !(arguments.first() == u"outbox"_s && !arguments.contains(u"--retry"_s)))
             arguments += { u"--api-url"_s, m_sandbox.baseUrl().toString() };
+        if (!arguments.contains(u"--data-dir"_s) && arguments.first() != u"inspect-resume"_s)
+            arguments += { u"--data-dir"_s, m_dataDir };
         QProcess process;
         process.setProcessEnvironment(environment(token));
         process.start(QStringLiteral(CDESK_APP_EXE), arguments);
@@ -315,6 +416,8 @@ private:
     }
 
     QTemporaryDir m_home;
+    QString m_dataDir;
+    int m_tests = 0;
     SandboxFixture m_sandbox;
     QString m_pdf;
     QByteArray m_printed;

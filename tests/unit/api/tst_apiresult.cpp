@@ -87,8 +87,9 @@ private Q_SLOTS:
         QTest::newRow("429") << 429 << QByteArray(R"({"detail": "throttled"})") << json
                              << int(ApiError::Throttled) << true;
         QTest::newRow("408") << 408 << QByteArray() << json << int(ApiError::ServerError) << true;
+        // A 500 is the server's trouble: tried again later (the engine bounds how often).
         QTest::newRow("500 html") << 500 << QByteArray("<h1>Server Error (500)</h1>") << html
-                                  << int(ApiError::ServerError) << false;
+                                  << int(ApiError::ServerError) << true;
         QTest::newRow("502") << 502 << QByteArray("bad gateway") << html
                              << int(ApiError::ServerError) << true;
         QTest::newRow("503 empty")

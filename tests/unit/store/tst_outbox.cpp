@@ -570,13 +570,28 @@ private Q_SLOTS:
         QVERIFY(store.outbox->markFailed(failed.id, u"x"_s, u"too_large"_s, {}, 413));
         const Submission pending
             = store.enqueue(u"Pending"_s, store.writeResume(u"c.txt"_s, "resume c"));
-        // A folder no row names, as a crash during enqueue would leave.
-        QVERIFY(QDir(store.outbox->filesDir()).mkpath(u"leftover"_s));
-        QVERIFY(writeFile(store.outbox->filesDir() + u"/leftover/x.pdf"_s, "half"));
+        // Folders no row names, as a crash during enqueue would leave: a copy
+        // never bound to its row, and one whose row never committed.
+        const QString files = store.outbox->filesDir();
+        QVERIFY(QDir(files).mkpath(u"leftover.partial"_s));
+        QVERIFY(writeFile(files + u"/leftover.partial/x.pdf"_s, "half"));
+        QVERIFY(QDir(files).mkpath(u"unbound"_s));
+        QVERIFY(writeFile(files + u"/unbound/y.pdf"_s, "whole"));
 
-        QCOMPARE(store.outbox->pruneFiles(), 2);
+        // Young leftovers may be another process's copy in progress: only the
+        // sent copy goes now.
+        store.clock.set(QDateTime::currentDateTimeUtc());
+        QCOMPARE(store.outbox->pruneFiles(), 1);
         QVERIFY(!QFileInfo::exists(sent.candidate.resumeFile));
-        QVERIFY(!QFileInfo::exists(store.outbox->filesDir() + u"/leftover"_s));
+        QVERIFY(QFileInfo::exists(files + u"/leftover.partial/x.pdf"_s));
+        QVERIFY(QFileInfo::exists(files + u"/unbound/y.pdf"_s));
+
+        // Once they have been quiet for the grace period, they go too.
+        store.clock.set(
+            QDateTime::currentDateTimeUtc().addMSecs(Outbox::DefaultPruneGraceMs + 60 * 1000));
+        QCOMPARE(store.outbox->pruneFiles(), 2);
+        QVERIFY(!QFileInfo::exists(files + u"/leftover.partial"_s));
+        QVERIFY(!QFileInfo::exists(files + u"/unbound"_s));
         QVERIFY(store.outbox->verifyResume(*store.outbox->get(failed.id)));
         QVERIFY(store.outbox->verifyResume(*store.outbox->get(pending.id)));
 
@@ -587,7 +602,88 @@ private Q_SLOTS:
         QCOMPARE(row->resumeSha256, sent.resumeSha256);
         QCOMPARE(store.outbox->pruneFiles(), 0);
     }
+
+    void pruneInAnotherProcess_whileACopyIsMade_keepsTheCopy();
+    void pruneFiles_keepsWhatAKeptAsideDatabaseNames();
+    void commitThatFails_leavesNoBoundCopy_andPruneRebindsOneThatCommitted();
 };
+
+void TestOutbox::pruneInAnotherProcess_whileACopyIsMade_keepsTheCopy()
+{
+    // The parallel-submit bug: process A copies a resume; process B takes
+    // the instance lock and prunes before A's row is committed. B must not
+    // take A's copy, then or later.
+    Store a;
+    FakeClock laterClock(QDateTime::currentDateTimeUtc());
+    Database other(a.dbPath(), &laterClock);
+    QString error;
+    QVERIFY2(other.open(&error), qPrintable(error));
+    Outbox b(&other, a.dir.path(), &laterClock);
+
+    Submission s;
+    s.candidate = sampleCandidate();
+    s.candidate.resumeFile = a.writeResume(u"cv.txt"_s, "Asha Rao, engineer, 4 MiB in real life");
+    Outbox::Prepared prepared = a.outbox->prepareFiles({ s });
+    QVERIFY2(prepared.ok, qPrintable(prepared.error));
+    // The copy is on disk, and no row names it yet.
+    const QString copyDir = prepared.copyDirs.constFirst();
+    QVERIFY(QFileInfo(copyDir + Outbox::PartialSuffix).isDir());
+    QVERIFY(!QFileInfo::exists(copyDir));
+    QCOMPARE(b.pruneFiles(&error), 0);
+    QVERIFY(QFileInfo(copyDir + Outbox::PartialSuffix).isDir());
+
+    const auto stored = a.outbox->insertPrepared(std::move(prepared), &error);
+    QVERIFY2(stored, qPrintable(error));
+    const Submission row = *a.outbox->get(stored->constFirst().id);
+    QVERIFY(QFileInfo::exists(row.candidate.resumeFile));
+    QVERIFY(!QFileInfo::exists(copyDir + Outbox::PartialSuffix));
+    QVERIFY(a.outbox->verifyResume(row));
+    // Bound: the other process's prune keeps it, however late it runs.
+    laterClock.advance(qint64(30) * 24 * 3600 * 1000);
+    QCOMPARE(b.pruneFiles(&error), 0);
+    QVERIFY(a.outbox->verifyResume(row));
+}
+
+void TestOutbox::pruneFiles_keepsWhatAKeptAsideDatabaseNames()
+{
+    // A database damaged with work still pending: moved aside, its rows
+    // unreadable. Its resume copies are still that work, so prune keeps them.
+    Store store;
+    const Submission pending
+        = store.enqueue(u"Pending"_s, store.writeResume(u"p.txt"_s, "pending resume"));
+    QVERIFY(QFile::copy(store.dbPath(), store.dbPath() + u".corrupt-20261201T000000Z"_s));
+    // The WAL holds the row until a checkpoint: keep it beside the copy too.
+    if (QFileInfo::exists(store.dbPath() + u"-wal"_s))
+        QVERIFY(QFile::copy(store.dbPath() + u"-wal"_s,
+                            store.dbPath() + u".corrupt-20261201T000000Z-wal"_s));
+    // The new database knows nothing of the row.
+    QSqlQuery(store.db->connection()).exec(u"DELETE FROM submissions"_s);
+    QCOMPARE(rowCount(*store.db, u"submissions"_s), 0);
+
+    store.clock.set(QDateTime::currentDateTimeUtc().addDays(30));
+    QCOMPARE(store.outbox->pruneFiles(), 0);
+    QVERIFY(QFileInfo::exists(pending.candidate.resumeFile));
+}
+
+void TestOutbox::commitThatFails_leavesNoBoundCopy_andPruneRebindsOneThatCommitted()
+{
+    // After a COMMIT that reported failure the copy keeps its temporary name.
+    // Should the row have reached the disk after all, prune binds it again.
+    Store store;
+    const QString files = store.outbox->filesDir();
+    const QString uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QVERIFY(QDir(files).mkpath(uuid + Outbox::PartialSuffix));
+    QVERIFY(writeFile(files + u'/' + uuid + Outbox::PartialSuffix + u"/cv.txt"_s, "resume"));
+    QSqlQuery insert(store.db->connection());
+    QVERIFY(insert.exec(u"INSERT INTO submissions (kind, candidate_json, idempotency_key,"
+                        " resume_copy, resume_sha256, original_resume_name, state, created_at,"
+                        " updated_at, next_attempt_at, name, email, name_key, email_key)"
+                        " VALUES ('create', '{}', 'k1', '%1', '', 'cv.txt', 'pending', 'x', 'x',"
+                        " 'x', 'n', 'e', 'n', 'e')"_s.arg(files + u'/' + uuid + u"/cv.txt"_s)));
+    QCOMPARE(store.outbox->pruneFiles(), 0);
+    QVERIFY(QFileInfo::exists(files + u'/' + uuid + u"/cv.txt"_s));
+    QVERIFY(!QFileInfo::exists(files + u'/' + uuid + Outbox::PartialSuffix));
+}
 
 QTEST_GUILESS_MAIN(TestOutbox)
 #include "tst_outbox.moc"
