@@ -6,6 +6,7 @@
 #include "HistoryPane.h"
 #include "JobPicker.h"
 #include "SettingsDialog.h"
+#include "StoreBanner.h"
 #include "api/ApiClient.h"
 #include "intake/DraftKeeper.h"
 #include "intake/SubmissionEngine.h"
@@ -26,6 +27,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTimer>
+#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
@@ -40,6 +42,7 @@ public:
     QLabel *api = nullptr;
     QLabel *reachability = nullptr;
     QLabel *outbox = nullptr;
+    StoreBanner *banner = nullptr;
     QMenu *draftsMenu = nullptr;
     QTimer *historyRefresh = nullptr;
     bool quitWithoutSaving = false;
@@ -65,7 +68,21 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
     splitter->setSizes({ 500, 700 });
-    setCentralWidget(splitter);
+    // A store that cannot be written (a full disk, a database another
+    // program holds, a file that belongs to someone else) says so across
+    // the top, not only in a log.
+    d->banner = new StoreBanner(services.workspace->status());
+    connect(d->banner, &StoreBanner::retryRequested, this, [this] {
+        d->candidate->drafts()->flush();
+        d->services.engine->kick();
+    });
+    auto *central = new QWidget;
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(d->banner);
+    layout->addWidget(splitter, 1);
+    setCentralWidget(central);
 
     createActions();
     createStatusBar();

@@ -10,10 +10,24 @@ DraftKeeper::DraftKeeper(DraftStore *store, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_timer(new QTimer(this))
+    , m_retry(new QTimer(this))
 {
     m_timer->setSingleShot(true);
     m_timer->setInterval(300);
     connect(m_timer, &QTimer::timeout, this, &DraftKeeper::flush);
+    m_retry->setSingleShot(true);
+    m_retry->setInterval(5000);
+    connect(m_retry, &QTimer::timeout, this, &DraftKeeper::flush);
+}
+
+void DraftKeeper::setRetryInterval(int ms)
+{
+    m_retry->setInterval(qMax(0, ms));
+}
+
+int DraftKeeper::retryInterval() const
+{
+    return m_retry->interval();
 }
 
 DraftKeeper::~DraftKeeper()
@@ -60,11 +74,13 @@ bool DraftKeeper::flush()
     QString error;
     const qint64 id = m_store->save(draft, &error);
     if (id == 0) {
-        Q_EMIT saveFailed(tr("Your draft could not be saved: %1. It stays in the form; it will be "
-                             "tried again as you type.")
+        m_retry->start();
+        Q_EMIT saveFailed(tr("Your draft could not be saved: %1 It stays in the form and is "
+                             "saved by itself as soon as that works again.")
                               .arg(error));
         return false;
     }
+    m_retry->stop();
     m_currentId = id;
     m_dirty = false;
     Q_EMIT saved(id);
@@ -74,6 +90,7 @@ bool DraftKeeper::flush()
 void DraftKeeper::discardCurrent()
 {
     m_timer->stop();
+    m_retry->stop();
     m_dirty = false;
     if (m_currentId != 0)
         m_store->remove(m_currentId);

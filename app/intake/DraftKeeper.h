@@ -13,8 +13,11 @@ class DraftStore;
 
 // Keeps what the recruiter is typing on disk as they type: each change is
 // saved after a short pause (debounced), and at once on flush() (closing the
-// window, switching drafts, submitting). A failed save (a full disk) is
-// reported and tried again on the next change; the form keeps its contents.
+// window, switching drafts, submitting). A failed save (a full disk, a
+// database another program holds) is reported, and tried again on the next
+// change and by itself every retryInterval(), so a draft typed while the
+// disk was full reaches the disk once there is room, even if nobody types
+// again; the form keeps its contents.
 class DraftKeeper : public QObject
 {
     Q_OBJECT
@@ -24,6 +27,8 @@ public:
 
     void setDelay(int ms);
     int delay() const;
+    void setRetryInterval(int ms);
+    int retryInterval() const;
 
     // The draft being edited; 0: a new one (made at the first save).
     qint64 currentId() const { return m_currentId; }
@@ -47,6 +52,7 @@ Q_SIGNALS:
 private:
     DraftStore *m_store;
     QTimer *m_timer;
+    QTimer *m_retry;
     qint64 m_currentId = 0;
     Candidate m_candidate;
     QJsonObject m_extra;

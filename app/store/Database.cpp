@@ -1,6 +1,7 @@
 #include "Database.h"
 
 #include "core/Clock.h"
+#include "store/StoreStatus.h"
 
 #include <QDir>
 #include <QFile>
@@ -10,6 +11,12 @@
 #include <QThread>
 #include <QUuid>
 #include <QVariant>
+
+#include <cerrno>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
 
 Q_LOGGING_CATEGORY(lcStore, "cdesk.store")
 
@@ -23,10 +30,20 @@ namespace {
 constexpr int SqliteCorrupt = 11;
 constexpr int SqliteNotADatabase = 26;
 constexpr int SqliteFull = 13;
+constexpr int SqliteBusy = 5;
+constexpr int SqliteLocked = 6;
+constexpr int SqliteReadOnly = 8;
+constexpr int SqliteIoError = 10;
 
-// How long a connection waits for another one's write lock before it gives
-// up with "database is locked".
-constexpr int BusyTimeoutMs = 5000;
+bool isWrite(const QString &sql)
+{
+    const QString s = sql.trimmed();
+    for (const auto &verb : { "BEGIN", "COMMIT", "INSERT", "UPDATE", "DELETE", "REPLACE" }) {
+        if (s.startsWith(QLatin1StringView(verb), Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
 
 // Each entry is one schema version, applied in one transaction. Append only.
 // Never edit a version that has shipped.
@@ -186,7 +203,56 @@ bool Database::open(QString *error)
         closeConnection();
         return false;
     }
+    // Opening only reads: a file this process cannot write shows at the
+    // first save. Say it now, while nothing has been typed in vain.
+    if (const QString problem = writeProblem(); !problem.isEmpty()) {
+        qCWarning(lcStore) << "Cannot write" << m_filePath << ":" << problem;
+        if (m_status)
+            m_status->reportFailure(problem);
+    }
     return true;
+}
+
+void Database::setBusyTimeout(int ms)
+{
+    m_busyTimeoutMs = qMax(0, ms);
+    if (isOpen())
+        exec(u"PRAGMA busy_timeout=%1"_s.arg(m_busyTimeoutMs), tr("Could not set the busy timeout"),
+             nullptr);
+}
+
+QString Database::writeProblem() const
+{
+#ifdef Q_OS_UNIX
+    const QFileInfo file(m_filePath);
+    const QString folder = file.absolutePath();
+    const QStringList paths
+        = { folder, m_filePath, m_filePath + u"-wal"_s, m_filePath + u"-shm"_s };
+    for (const QString &path : paths) {
+        if (!QFileInfo::exists(path) || ::access(QFile::encodeName(path).constData(), W_OK) == 0)
+            continue;
+        const QString name = QDir::toNativeSeparators(path);
+        if (errno == EROFS)
+            return tr("The data folder %1 is on a disk that is mounted read-only, so nothing can "
+                      "be saved. Ask IT to make it writable, or start Candidate Desk with a data "
+                      "folder that is.")
+                .arg(QDir::toNativeSeparators(folder));
+        if (path == folder)
+            return tr("The data folder %1 cannot be written by you, so nothing can be saved. "
+                      "Give yourself write access to it.")
+                .arg(name);
+        if (path.endsWith(u"-shm"_s) || path.endsWith(u"-wal"_s))
+            return tr("The file %1 cannot be written by you, so nothing can be saved. It was "
+                      "probably left by Candidate Desk or another program run as another user. "
+                      "Close every Candidate Desk, then delete that file or give yourself write "
+                      "access to it; your data is in %2 and stays.")
+                .arg(name, QDir::toNativeSeparators(m_filePath));
+        return tr("The local database %1 cannot be written by you, so nothing can be saved. Give "
+                  "yourself write access to it.")
+            .arg(name);
+    }
+#endif
+    return {};
 }
 
 Database::Outcome Database::openConnection(QString *error)
@@ -268,7 +334,7 @@ Database::Outcome Database::configure(QString *error)
     q.finish();
 
     for (const QString &pragma : { u"PRAGMA synchronous=FULL"_s, u"PRAGMA foreign_keys=ON"_s,
-                                   u"PRAGMA busy_timeout=%1"_s.arg(BusyTimeoutMs) }) {
+                                   u"PRAGMA busy_timeout=%1"_s.arg(m_busyTimeoutMs) }) {
         if (!q.exec(pragma)) {
             *error = describe(what, q.lastError());
             return isCorruption(q.lastError()) ? Outcome::Corrupt : Outcome::Failed;
@@ -453,23 +519,72 @@ bool Database::isCorruption(const QSqlError &sqlError)
 
 bool Database::exec(QSqlQuery &query, const QString &what, QString *error) const
 {
-    if (query.exec())
+    if (injectFault(query.lastQuery(), what, error))
+        return false;
+    if (query.exec()) {
+        succeeded(query.lastQuery());
         return true;
-    qCWarning(lcStore) << what << query.lastError().text() << query.lastQuery();
-    if (error)
-        *error = describe(what, query.lastError());
+    }
+    failed(query.lastQuery(), what, query.lastError(), error);
     return false;
 }
 
 bool Database::exec(const QString &sql, const QString &what, QString *error) const
 {
+    if (injectFault(sql, what, error))
+        return false;
     QSqlQuery q(connection());
-    if (q.exec(sql))
+    if (q.exec(sql)) {
+        succeeded(sql);
         return true;
-    qCWarning(lcStore) << what << q.lastError().text() << sql;
-    if (error)
-        *error = describe(what, q.lastError());
+    }
+    failed(sql, what, q.lastError(), error);
     return false;
+}
+
+bool Database::injectFault(const QString &sql, const QString &what, QString *error) const
+{
+    if (!m_faultInjector || !m_faultInjector(sql))
+        return false;
+    failed(sql, what,
+           QSqlError(u"disk I/O error (injected by a test)"_s,
+                     u"disk I/O error (injected by a test)"_s, QSqlError::StatementError,
+                     QString::number(SqliteIoError)),
+           error);
+    return true;
+}
+
+void Database::failed(const QString &sql, const QString &what, const QSqlError &sqlError,
+                      QString *error) const
+{
+    qCWarning(lcStore) << what << sqlError.text() << sql;
+    const QString text = explain(what, sqlError);
+    if (error)
+        *error = text;
+    if (m_status && isWrite(sql))
+        m_status->reportFailure(text);
+}
+
+void Database::succeeded(const QString &sql) const
+{
+    if (m_status && sql.startsWith(u"COMMIT"_s, Qt::CaseInsensitive))
+        m_status->reportSuccess();
+}
+
+QString Database::explain(const QString &what, const QSqlError &sqlError) const
+{
+    bool ok = false;
+    const int code = sqlError.nativeErrorCode().toInt(&ok) & 0xff;
+    if (ok && (code == SqliteBusy || code == SqliteLocked))
+        return tr("%1: another program kept the local database busy (another copy of Candidate "
+                  "Desk, such as a command line import) and did not let go in time. Nothing is "
+                  "lost; try again in a moment.")
+            .arg(what);
+    if (ok && code == SqliteReadOnly) {
+        if (const QString problem = writeProblem(); !problem.isEmpty())
+            return what + u": "_s + problem;
+    }
+    return describe(what, sqlError);
 }
 
 bool Database::beginWrite(QString *error) const

@@ -6,6 +6,8 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <functional>
+
 class QSqlError;
 class QSqlQuery;
 class QThread;
@@ -15,6 +17,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcStore)
 namespace cdesk {
 
 class Clock;
+class StoreStatus;
 
 // The app's SQLite file: opening it safely, its schema, and the helpers the
 // stores share.
@@ -62,10 +65,34 @@ public:
     QSqlDatabase connection() const;
 
     // Runs a prepared query or one statement. On failure it logs, and *error
-    // (when given) gets "<what>: <SQLite's words>". `what` is a sentence
-    // for the recruiter, such as "Could not save the submission".
+    // (when given) gets "<what>: <SQLite's words>", or plainer words where
+    // the cause is known (another program holds the lock; a file or folder
+    // that cannot be written, by name). `what` is a sentence for the
+    // recruiter, such as "Could not save the submission". A failed write is
+    // reported to the status, and a COMMIT that succeeds clears it.
     bool exec(QSqlQuery &query, const QString &what, QString *error) const;
     bool exec(const QString &sql, const QString &what, QString *error) const;
+
+    // Where failed writes and their recovery are reported (the window's
+    // banner); may be null. Set it before open(): a file that cannot be
+    // written is reported at once. Must outlive the Database.
+    void setStatus(StoreStatus *status) { m_status = status; }
+
+    // How long a write waits for another connection's write lock before it
+    // fails as busy (default 5 s). Applies now and at every open.
+    void setBusyTimeout(int ms);
+    StoreStatus *status() const { return m_status; }
+
+    // Why this process cannot write the database, naming the folder or the
+    // file (such as a read-only "-shm" another user's SQLite left behind),
+    // or empty.
+    QString writeProblem() const;
+
+    // For tests only: sees the SQL of every statement that exec(),
+    // beginWrite() and commit() run, before it runs; returning true makes it
+    // fail as if SQLite had answered with a disk I/O error.
+    using FaultInjector = std::function<bool(const QString &sql)>;
+    void setFaultInjector(FaultInjector injector) { m_faultInjector = std::move(injector); }
 
     // Write transactions take the write lock up front (BEGIN IMMEDIATE). A
     // deferred transaction that reads and then writes can fail with
@@ -93,6 +120,11 @@ private:
     void closeConnection();
     bool moveAside(QString *error);
     static bool isCorruption(const QSqlError &sqlError);
+    bool injectFault(const QString &sql, const QString &what, QString *error) const;
+    void failed(const QString &sql, const QString &what, const QSqlError &sqlError,
+                QString *error) const;
+    void succeeded(const QString &sql) const;
+    QString explain(const QString &what, const QSqlError &sqlError) const;
 
     QString m_filePath;
     Clock *m_clock;
@@ -100,6 +132,9 @@ private:
     QThread *m_thread = nullptr;
     QString m_recoveredFrom;
     int m_schemaVersion = 0;
+    StoreStatus *m_status = nullptr;
+    FaultInjector m_faultInjector;
+    int m_busyTimeoutMs = 5000;
 };
 
 } // namespace cdesk

@@ -235,10 +235,18 @@ bool Salvage::recover(Database *db, const QString &keptAside, Clock *clock, Salv
                 continue;
             }
             // A row that breaks the new schema's rules is damage too; it does
-            // not stop the rest.
-            if (!insert.exec()) {
-                qCWarning(lcStore) << "Salvage: row" << id << "of" << keptAside
-                                   << "not taken:" << insert.lastError().text();
+            // not stop the rest. Any other failure is the new database's, and
+            // stops the salvage so that it runs again at the next open.
+            QString insertError;
+            if (!db->exec(insert, tr("Could not recover the submissions"), &insertError)) {
+                bool ok = false;
+                const int code = insert.lastError().nativeErrorCode().toInt(&ok) & 0xff;
+                constexpr int SqliteConstraint = 19;
+                if (!ok || code != SqliteConstraint) {
+                    *error = insertError;
+                    written = false;
+                    break;
+                }
                 ++report->unreadable;
                 continue;
             }

@@ -5,6 +5,7 @@
 #include "HistoryStore.h"
 #include "JobCache.h"
 #include "Outbox.h"
+#include "StoreStatus.h"
 
 #include <QDir>
 #include <QFile>
@@ -23,6 +24,7 @@ QString Workspace::defaultDataDir(bool sandbox)
 Workspace::Workspace(QString dataDir, Clock *clock)
     : m_dataDir(QDir(dataDir).absolutePath())
     , m_clock(clock)
+    , m_status(std::make_unique<StoreStatus>())
 { }
 
 Workspace::~Workspace() = default;
@@ -38,6 +40,7 @@ bool Workspace::open(QString *error)
     // Candidate data is personal: the folder is the user's alone.
     QFile::setPermissions(m_dataDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     m_db = std::make_unique<Database>(m_dataDir + u"/candidate-desk.sqlite"_s, m_clock);
+    m_db->setStatus(m_status.get());
     if (!m_db->open(error))
         return false;
     // Every damaged file kept aside that was not read back yet: the one just

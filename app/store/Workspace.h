@@ -16,6 +16,7 @@ class DraftStore;
 class HistoryStore;
 class JobCache;
 class Outbox;
+class StoreStatus;
 
 // The recruiter's local data in one folder: the database with its outbox,
 // history, drafts and job cache, and the resume copies beside it. The window
@@ -53,6 +54,8 @@ public:
     QString salvageNotice() const;
 
     Database *database() const { return m_db.get(); }
+    // Whether the store can be written now, and why not (the window's banner).
+    StoreStatus *status() const { return m_status.get(); }
     Outbox *outbox() const { return m_outbox.get(); }
     HistoryStore *history() const { return m_history.get(); }
     DraftStore *drafts() const { return m_drafts.get(); }
@@ -61,6 +64,7 @@ public:
 private:
     QString m_dataDir;
     Clock *m_clock;
+    std::unique_ptr<StoreStatus> m_status;
     std::unique_ptr<Database> m_db;
     std::unique_ptr<Outbox> m_outbox;
     std::unique_ptr<HistoryStore> m_history;

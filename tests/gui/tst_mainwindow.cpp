@@ -8,12 +8,15 @@
 #include "MainWindow.h"
 #include "ResumeDropZone.h"
 #include "SandboxFixture.h"
+#include "StoreBanner.h"
 #include "TestData.h"
 #include "api/ApiClient.h"
 #include "core/Clock.h"
 #include "intake/DraftKeeper.h"
 #include "intake/SubmissionEngine.h"
 #include "settings/Settings.h"
+#include "store/Database.h"
+#include "store/DraftStore.h"
 #include "store/HistoryModel.h"
 #include "store/Workspace.h"
 
@@ -334,6 +337,35 @@ private Q_SLOTS:
         QCOMPARE(
             m_window->candidatePane()->form()->extraState().value(u"original_resume"_s).toString(),
             pdf);
+    }
+
+    // Another program (a command line import) holds the database: the window
+    // says so across the top instead of only in a log, the form keeps what
+    // was typed, and "Try again" saves it once the other program is done.
+    void databaseHeldByAnotherProgram_showsABanner_andTheFormKeepsItsContents()
+    {
+        auto *banner = m_window->findChild<StoreBanner *>(u"storeBanner"_s);
+        QVERIFY(banner);
+        QVERIFY(!banner->isVisible());
+        m_workspace->database()->setBusyTimeout(50);
+        m_window->candidatePane()->drafts()->setRetryInterval(3600 * 1000);
+        Database other(m_data->filePath(u"candidate-desk.sqlite"_s), Clock::system());
+        QString error;
+        QVERIFY2(other.open(&error), qPrintable(error));
+        QVERIFY2(other.beginWrite(&error), qPrintable(error));
+
+        QTest::keyClicks(edit(u"nameEdit"_s), u"Kiran Rao"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
+        QVERIFY2(banner->text().contains(u"another program"_s), qPrintable(banner->text()));
+        QVERIFY(banner->text().contains(u"stays in the form"_s));
+        QCOMPARE(edit(u"nameEdit"_s)->text(), u"Kiran Rao"_s);
+
+        other.rollback();
+        banner->findChild<QPushButton *>(u"storeBannerRetry"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), 10000);
+        const QList<Draft> drafts = m_workspace->drafts()->list();
+        QVERIFY(!drafts.isEmpty());
+        QCOMPARE(drafts.constFirst().candidate.name, u"Kiran Rao"_s);
     }
 
 private:

@@ -40,6 +40,29 @@ private Q_SLOTS:
         QVERIFY(!keeper.hasUnsavedChanges());
     }
 
+    // A save that fails (a full disk, a database another program holds) is
+    // tried again by itself: the draft reaches the disk once that works,
+    // even if the recruiter never types again.
+    void failedSave_isRetriedByItself_untilItWorks()
+    {
+        bool broken = true;
+        m_db->setFaultInjector([&broken](const QString &) { return broken; });
+        DraftKeeper keeper(m_store.get());
+        keeper.setRetryInterval(20);
+        QSignalSpy failed(&keeper, &DraftKeeper::saveFailed);
+        QSignalSpy saved(&keeper, &DraftKeeper::saved);
+        keeper.edited(candidate(u"Meera Iyer"_s), {});
+        QVERIFY(!keeper.flush());
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(keeper.hasUnsavedChanges());
+        QTRY_VERIFY(failed.count() >= 2); // it keeps trying, and keeps saying so
+
+        broken = false;
+        QTRY_COMPARE(saved.count(), 1);
+        QVERIFY(!keeper.hasUnsavedChanges());
+        QCOMPARE(m_store->list().constFirst().candidate.name, u"Meera Iyer"_s);
+    }
+
     void laterEdits_updateTheSameDraft()
     {
         DraftKeeper keeper(m_store.get());
