@@ -64,7 +64,7 @@ void SubmissionEngine::start()
         kick(); // already draining; rows in flight must not be "recovered"
         return;
     }
-    m_outbox->recoverInterrupted();
+    m_recoveryPending = m_outbox->recoverInterrupted() < 0;
     m_running = true;
     if (m_pollTimer->interval() > 0)
         m_pollTimer->start();
@@ -114,8 +114,22 @@ void SubmissionEngine::pump()
 {
     if (!m_running || !m_online)
         return;
+    retryUnrecorded();
     const int room = m_concurrency - inFlight();
-    const QList<Submission> due = room > 0 ? m_outbox->claimDue(room) : QList<Submission> {};
+    QString storeError;
+    const QList<Submission> due
+        = room > 0 ? m_outbox->claimDue(room, &storeError) : QList<Submission> {};
+    if (!storeError.isEmpty()) {
+        // The store cannot be written (a full disk, a database held by another
+        // program): look again later, each time a little later, instead of
+        // spinning on rows that are due but cannot be claimed.
+        m_storeBackoffMs = qBound(qint64(500), m_storeBackoffMs * 2, qint64(30000));
+        if (m_calls.isEmpty())
+            Q_EMIT idle();
+        m_timer->start(int(m_storeBackoffMs));
+        return;
+    }
+    m_storeBackoffMs = 0;
     for (const Submission &submission : due) {
         Q_EMIT submissionChanged(submission.id, SubmissionState::Sending);
         process(submission);
@@ -128,6 +142,33 @@ void SubmissionEngine::pump()
         scheduleNext();
     else
         m_timer->stop();
+}
+
+void SubmissionEngine::retryUnrecorded()
+{
+    // The store refused to record an outcome (a full disk, a database held by
+    // another program): the row is still Sending there. Put it back to
+    // Pending, due now, so it goes out again with the same Idempotency-Key,
+    // and the server answers it from its memory of that key.
+    if (m_recoveryPending)
+        m_recoveryPending = m_outbox->recoverInterrupted() < 0;
+    for (auto it = m_unrecorded.begin(); it != m_unrecorded.end();) {
+        const bool back = m_outbox->markRetry(
+            *it, m_clock->now(),
+            QCoreApplication::translate("SubmissionEngine",
+                                        "The outcome could not be saved on this computer; it is "
+                                        "sent again with the same Idempotency-Key."),
+            errorName(ApiError::Cancelled), 0);
+        const auto row = back ? std::optional<Submission>() : m_outbox->get(*it);
+        // Gone from Sending some other way (a restart recovered it): let it be.
+        if (back || (row && row->state != SubmissionState::Sending)) {
+            if (back)
+                Q_EMIT submissionChanged(*it, SubmissionState::Pending);
+            it = m_unrecorded.erase(it);
+        } else {
+            ++it;
+        }
+    }
 }
 
 void SubmissionEngine::scheduleNext()
@@ -147,13 +188,14 @@ void SubmissionEngine::scheduleNext()
 void SubmissionEngine::process(const Submission &submission)
 {
     if (!submission.candidate.resumeFile.isEmpty() && !m_outbox->verifyResume(submission)) {
-        m_outbox->markFailed(submission.id,
-                             QCoreApplication::translate(
-                                 "SubmissionEngine",
-                                 "The resume kept for this submission is missing or was changed. "
-                                 "Attach the resume again and resubmit."),
-                             errorName(ApiError::LocalProblem), {}, 0);
-        done(submission.id, SubmissionState::Failed);
+        const bool recorded = m_outbox->markFailed(
+            submission.id,
+            QCoreApplication::translate(
+                "SubmissionEngine",
+                "The resume kept for this submission is missing or was changed. "
+                "Attach the resume again and resubmit."),
+            errorName(ApiError::LocalProblem), {}, 0);
+        done(submission.id, SubmissionState::Failed, recorded);
         return;
     }
     // Only the first attempt of a create looks the email up: on a retry the
@@ -175,7 +217,7 @@ void SubmissionEngine::lookupThenCreate(const Submission &submission)
         m_calls.remove(submission.id);
         if (result.ok() && !result.candidates.isEmpty()) {
             const RemoteCandidate &existing = result.candidates.constFirst();
-            m_outbox->markNeedsDecision(
+            const bool recorded = m_outbox->markNeedsDecision(
                 submission.id, existing.id,
                 QCoreApplication::translate(
                     "SubmissionEngine",
@@ -183,7 +225,7 @@ void SubmissionEngine::lookupThenCreate(const Submission &submission)
                     "cancel this submission.")
                     .arg(submission.candidate.email)
                     .arg(existing.id));
-            done(submission.id, SubmissionState::NeedsDecision);
+            done(submission.id, SubmissionState::NeedsDecision, recorded);
             return;
         }
         if (!result.ok() && result.isRetryable()) {
@@ -230,20 +272,20 @@ void SubmissionEngine::settle(const Submission &submission, const ApiResult &res
 {
     const qint64 id = submission.id;
     if (result.ok()) {
-        m_outbox->markSent(id, result.candidate ? result.candidate->id : submission.targetId);
-        done(id, SubmissionState::Sent);
+        done(id, SubmissionState::Sent,
+             m_outbox->markSent(id, result.candidate ? result.candidate->id : submission.targetId));
         return;
     }
     if (result.error == ApiError::Duplicate && result.existingId) {
-        m_outbox->markNeedsDecision(id, *result.existingId, result.message);
-        done(id, SubmissionState::NeedsDecision);
+        done(id, SubmissionState::NeedsDecision,
+             m_outbox->markNeedsDecision(id, *result.existingId, result.message));
         return;
     }
     const bool gatewayOrBusy = result.httpStatus == 408 || result.httpStatus == 502
         || result.httpStatus == 503 || result.httpStatus == 504;
     if (result.error == ApiError::ServerError && !gatewayOrBusy
         && submission.attempts >= m_maxServerErrorAttempts) {
-        m_outbox->markFailed(
+        const bool recorded = m_outbox->markFailed(
             id,
             QCoreApplication::translate(
                 "SubmissionEngine",
@@ -253,27 +295,35 @@ void SubmissionEngine::settle(const Submission &submission, const ApiResult &res
                 nullptr, submission.attempts)
                 .arg(result.httpStatus),
             errorName(result.error), {}, result.httpStatus);
-        done(id, SubmissionState::Failed);
+        done(id, SubmissionState::Failed, recorded);
         return;
     }
     if (result.isRetryable() || result.error == ApiError::Cancelled) {
         const qint64 waitMs = result.retryAfterSeconds
             ? qBound<qint64>(0, *result.retryAfterSeconds, MaxRetryAfterSeconds) * 1000
             : backoffMs(submission.attempts);
-        m_outbox->markRetry(id, m_clock->now().addMSecs(waitMs), result.message,
-                            errorName(result.error), result.httpStatus);
-        done(id, SubmissionState::Pending);
+        done(id, SubmissionState::Pending,
+             m_outbox->markRetry(id, m_clock->now().addMSecs(waitMs), result.message,
+                                 errorName(result.error), result.httpStatus));
         return;
     }
     if (result.error == ApiError::TooLarge && result.serverLimitBytes)
         Q_EMIT serverLimitLearned(*result.serverLimitBytes);
-    m_outbox->markFailed(id, result.message, errorName(result.error), result.fieldErrors,
-                         result.httpStatus);
-    done(id, SubmissionState::Failed);
+    done(id, SubmissionState::Failed,
+         m_outbox->markFailed(id, result.message, errorName(result.error), result.fieldErrors,
+                              result.httpStatus));
 }
 
-void SubmissionEngine::done(qint64 id, SubmissionState state)
+void SubmissionEngine::done(qint64 id, SubmissionState state, bool recorded)
 {
+    if (!recorded) {
+        // Not in the store: the row stays Sending there until the next pump
+        // puts it back (retryUnrecorded()). Nobody is told an outcome the
+        // store does not hold.
+        m_unrecorded.insert(id);
+        kick();
+        return;
+    }
     Q_EMIT submissionChanged(id, state);
     Q_EMIT pendingCountChanged(m_outbox->pendingCount());
     kick();

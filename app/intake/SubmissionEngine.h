@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 class QTimer;
 
@@ -80,7 +81,8 @@ private:
     void lookupThenCreate(const Submission &submission);
     void track(qint64 id, ApiCall *call);
     void settle(const Submission &submission, const ApiResult &result);
-    void done(qint64 id, SubmissionState state);
+    void done(qint64 id, SubmissionState state, bool recorded);
+    void retryUnrecorded();
     qint64 backoffMs(int attempts) const;
     void scheduleNext();
 
@@ -90,6 +92,9 @@ private:
     QTimer *m_timer;
     QTimer *m_pollTimer;
     QHash<qint64, QPointer<ApiCall>> m_calls;
+    QSet<qint64> m_unrecorded; // outcomes the store refused to record
+    bool m_recoveryPending = false; // recoverInterrupted() failed at start
+    qint64 m_storeBackoffMs = 0; // while the store refuses to claim rows
     int m_concurrency = 4;
     int m_maxServerErrorAttempts = 8;
     qint64 m_backoffBaseMs = 1000;
