@@ -424,21 +424,19 @@ void Cli::runOutbox()
     if (outbox->sendNow(&error) < 0)
         return fail(Failure, error);
     if (takeLock()) {
-        startEngine();
-        connect(m_engine, &SubmissionEngine::submissionChanged, this,
-                [this](qint64, SubmissionState state) {
-                    if (state == SubmissionState::Sent)
-                        ++m_sentThisRun;
-                });
-        connect(m_engine, &SubmissionEngine::idle, this, &Cli::onOutboxIdle);
-        return;
+        return drainOutbox();
     }
-    // The window holds the outbox and sends it; wait for it the same way.
+    // The window holds the outbox and sends it; wait for it the same way,
+    // and take over should it go away.
     if (!m_json)
-        print(tr("The Candidate Desk window is running: it sends the outbox; waiting for it."));
+        print(tr("Another Candidate Desk (the window) is sending the outbox; waiting for it."));
     m_poll = new QTimer(this);
     m_watchClock.start();
     connect(m_poll, &QTimer::timeout, this, [this] {
+        if (takeLock()) {
+            m_poll->stop();
+            return drainOutbox();
+        }
         const auto next = m_workspace->outbox()->nextDueTime();
         const bool inFlight = m_workspace->outbox()->unsent().sending > 0;
         const qint64 limitMs = (m_waitSeconds + 60) * 1000;
@@ -446,6 +444,17 @@ void Cli::runOutbox()
             finishOutboxRun();
     });
     m_poll->start(kWatchPollMs);
+}
+
+void Cli::drainOutbox()
+{
+    startEngine();
+    connect(m_engine, &SubmissionEngine::submissionChanged, this,
+            [this](qint64, SubmissionState state) {
+                if (state == SubmissionState::Sent)
+                    ++m_sentThisRun;
+            });
+    connect(m_engine, &SubmissionEngine::idle, this, &Cli::onOutboxIdle);
 }
 
 bool Cli::waitsTooLong(const QDateTime &nextAttempt) const
@@ -603,18 +612,28 @@ void Cli::runSubmit(bool update)
 void Cli::watch(qint64 submissionId)
 {
     m_watched = submissionId;
-    if (m_engine) {
+    auto followEngine = [this] {
         connect(m_engine, &SubmissionEngine::submissionChanged, this,
                 [this](qint64 id, SubmissionState) {
                     if (id == m_watched)
                         checkWatched();
                 });
-        return;
-    }
-    // The window runs the engine: look at the row until it settles.
+    };
+    if (m_engine)
+        return followEngine();
+    // Another copy (the window, or a command line that got here first) runs
+    // the engine: look at the row until it settles. Should that copy go
+    // away first, this one takes the outbox over, so the row is not left
+    // waiting for nobody.
     m_poll = new QTimer(this);
     m_watchClock.start();
-    connect(m_poll, &QTimer::timeout, this, [this] {
+    connect(m_poll, &QTimer::timeout, this, [this, followEngine] {
+        if (!m_engine && takeLock()) {
+            m_poll->stop();
+            startEngine();
+            followEngine();
+            return;
+        }
         if (m_watchClock.elapsed() > (m_waitSeconds + 60) * 1000) {
             if (const auto row = m_workspace->outbox()->get(m_watched))
                 return report(*row);

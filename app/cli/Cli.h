@@ -75,6 +75,7 @@ private:
     void watch(qint64 submissionId);
     void checkWatched();
     void report(const Submission &submission);
+    void drainOutbox();
     void onOutboxIdle();
     void finishOutboxRun();
     bool waitsTooLong(const QDateTime &nextAttempt) const;

@@ -7,6 +7,7 @@
 #include "TestData.h"
 #include "core/Clock.h"
 #include "store/HistoryStore.h"
+#include "store/InstanceLock.h"
 #include "store/Outbox.h"
 #include "store/Workspace.h"
 
@@ -230,6 +231,39 @@ private Q_SLOTS:
         QCOMPARE(pending.json().value(u"error"_s).toString(), u"server_error"_s);
         QCOMPARE(cli({ u"outbox"_s, u"--retry"_s }).exitCode, 0);
         QCOMPARE(countWithEmail(later), 1);
+    }
+
+    // A command line that finds the outbox held by another copy watches its
+    // row; when that copy goes away first, it takes the outbox over and
+    // sends the row itself instead of leaving it to nobody.
+    void submitWhileAnotherCopyHoldsTheOutbox_takesOverWhenItGoes()
+    {
+        QVERIFY(QDir().mkpath(m_dataDir));
+        QString error;
+        auto held = InstanceLock::acquire(m_dataDir, &error);
+        QVERIFY2(held, qPrintable(error));
+        const QString email = uniqueEmail(u"takeover"_s);
+        QProcess process;
+        process.setProcessEnvironment(environment());
+        process.start(QStringLiteral(CDESK_APP_EXE),
+                      { u"submit"_s, u"--json"_s, u"--data-dir"_s, m_dataDir, u"--api-url"_s,
+                        m_sandbox.baseUrl().toString(), u"--name"_s, u"Tara Sen"_s, u"--email"_s,
+                        email, u"--phone"_s, u"+91 99887 76633"_s, u"--resume-url"_s,
+                        u"https://files.example.com/tara.pdf"_s });
+        QVERIFY(process.waitForStarted(10000));
+        // The row is queued, and nobody sends it while the other copy holds on.
+        FakeClock clock(QDateTime::currentDateTimeUtc());
+        Workspace workspace(m_dataDir, &clock);
+        QVERIFY2(workspace.open(&error), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(workspace.outbox()->pendingCount(), 1, 20000);
+        QCOMPARE(countWithEmail(email), 0);
+
+        held.reset(); // the other copy goes away
+        QVERIFY(process.waitForFinished(60000));
+        const QByteArray out = process.readAllStandardOutput();
+        QVERIFY2(process.exitCode() == 0, out.constData());
+        QCOMPARE(QJsonDocument::fromJson(out).object().value(u"state"_s).toString(), u"sent"_s);
+        QCOMPARE(countWithEmail(email), 1);
     }
 
     void update_changesOnlyTheOptionsGiven()
