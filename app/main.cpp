@@ -180,17 +180,23 @@ int runWindow(int argc, char *argv[])
     const QString dataDir = cdesk::Workspace::defaultDataDir(sandboxMode);
     QString error;
     QDir().mkpath(dataDir);
-    const auto lock = cdesk::InstanceLock::acquire(dataDir, &error);
-    if (!lock) {
+    bool heldElsewhere = false;
+    const auto lock = cdesk::InstanceLock::acquire(dataDir, &error, &heldElsewhere);
+    if (!lock && heldElsewhere) {
         QMessageBox::information(nullptr, title, error);
         return 1;
     }
+    // Without the lock for any other reason (a folder that cannot be
+    // written), the window still opens, to read: its banner says why nothing
+    // can be saved, and it sends nothing, so it can never race the copy
+    // that may hold the outbox later.
     cdesk::Workspace workspace(dataDir, cdesk::Clock::system());
     if (!workspace.open(&error)) {
         QMessageBox::critical(nullptr, title, error);
         return 1;
     }
-    workspace.tidy();
+    if (lock)
+        workspace.tidy();
     if (const QString notice = workspace.salvageNotice(); !notice.isEmpty())
         QMessageBox::warning(nullptr, title, notice);
 
@@ -249,8 +255,12 @@ int runWindow(int argc, char *argv[])
             QCoreApplication::quit();
         });
 
+    const auto startSending = [&engine, &lock] {
+        if (lock)
+            engine.start();
+    };
     if (sandboxMode) {
-        engine.start();
+        startSending();
     } else {
         // The token comes from the keychain (or CANDIDATE_DESK_TOKEN), asynchronously;
         // after the settings change, the address and the token are read again.
@@ -258,7 +268,7 @@ int runWindow(int argc, char *argv[])
                          [&](const QByteArray &token, cdesk::TokenStore::Location) {
                              api.setEndpoint(cdesk::ApiEndpoint(apiUrl(), token));
                              window.endpointChanged();
-                             engine.start();
+                             startSending();
                          });
         QObject::connect(&window, &cdesk::MainWindow::settingsChanged, &tokens, [&] {
             workspace.outbox()->setAccount(cdesk::Outbox::accountFor(apiUrl()));

@@ -6,9 +6,12 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLocale>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStorageInfo>
 #include <QThread>
+#include <QUrl>
 #include <QUuid>
 #include <QVariant>
 
@@ -34,6 +37,7 @@ constexpr int SqliteBusy = 5;
 constexpr int SqliteLocked = 6;
 constexpr int SqliteReadOnly = 8;
 constexpr int SqliteIoError = 10;
+constexpr int SqliteCantOpen = 14;
 
 bool isWrite(const QString &sql)
 {
@@ -232,7 +236,7 @@ QString Database::writeProblem() const
         if (!QFileInfo::exists(path) || ::access(QFile::encodeName(path).constData(), W_OK) == 0)
             continue;
         const QString name = QDir::toNativeSeparators(path);
-        if (errno == EROFS)
+        if (errno == EROFS && path == folder)
             return tr("The data folder %1 is on a disk that is mounted read-only, so nothing can "
                       "be saved. Ask IT to make it writable, or start Candidate Desk with a data "
                       "folder that is.")
@@ -255,6 +259,35 @@ QString Database::writeProblem() const
     return {};
 }
 
+bool Database::canOnlyRead() const
+{
+#ifdef Q_OS_UNIX
+    // SQLite opens a WAL database only with a -shm it can use or create. In
+    // a folder this process cannot write, after a clean close (no -wal, no
+    // -shm), it can do neither, and fails with "unable to open database
+    // file". Nothing can change the file there either, so it is opened as
+    // immutable: the history still reads, and every write says why not.
+    const QString folder = QFileInfo(m_filePath).absolutePath();
+    return QFileInfo::exists(m_filePath) && !QFileInfo::exists(m_filePath + u"-wal"_s)
+        && !QFileInfo::exists(m_filePath + u"-shm"_s)
+        && ::access(QFile::encodeName(folder).constData(), W_OK) != 0;
+#else
+    return false;
+#endif
+}
+
+void Database::setFileName(QSqlDatabase &db)
+{
+    m_readOnly = canOnlyRead();
+    if (!m_readOnly) {
+        db.setDatabaseName(m_filePath);
+        return;
+    }
+    db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"_s);
+    db.setDatabaseName(QUrl::fromLocalFile(m_filePath).toString(QUrl::FullyEncoded)
+                       + u"?immutable=1"_s);
+}
+
 Database::Outcome Database::openConnection(QString *error)
 {
     // Unique per object, and the thread is in it too. QSqlDatabase keeps
@@ -265,9 +298,9 @@ Database::Outcome Database::openConnection(QString *error)
         = u"cdesk-store-%1-%2"_s.arg(QUuid::createUuid().toString(QUuid::WithoutBraces),
                                      QString::number(reinterpret_cast<quintptr>(m_thread), 16));
     auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
-    db.setDatabaseName(m_filePath);
+    setFileName(db);
     if (!db.open()) {
-        *error = describe(
+        *error = explain(
             tr("Could not open the local database %1").arg(QDir::toNativeSeparators(m_filePath)),
             db.lastError());
         return isCorruption(db.lastError()) ? Outcome::Corrupt : Outcome::Failed;
@@ -298,16 +331,16 @@ Database::Outcome Database::inspect(QString *error)
     Outcome outcome = Outcome::Ok;
     {
         auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
-        db.setDatabaseName(m_filePath);
         // Read-only: it cannot checkpoint or delete the WAL when it closes.
         db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
+        setFileName(db);
         if (db.open()) {
             outcome = checkIntegrity(db, error);
             db.close();
         } else {
-            *error = describe(tr("Could not open the local database %1")
-                                  .arg(QDir::toNativeSeparators(m_filePath)),
-                              db.lastError());
+            *error = explain(tr("Could not open the local database %1")
+                                 .arg(QDir::toNativeSeparators(m_filePath)),
+                             db.lastError());
             outcome = isCorruption(db.lastError()) ? Outcome::Corrupt : Outcome::Failed;
         }
     }
@@ -324,11 +357,12 @@ Database::Outcome Database::configure(QString *error)
     // journal_mode answers with the mode it ended up in. Some file systems,
     // such as network shares without shared memory, keep "delete". That is
     // still crash-safe with synchronous=FULL, so it gets a warning, not a refusal.
-    if (!q.exec(u"PRAGMA journal_mode=WAL"_s) || !q.next()) {
-        *error = describe(what, q.lastError());
+    if (!q.exec(m_readOnly ? u"PRAGMA journal_mode"_s : u"PRAGMA journal_mode=WAL"_s)
+        || !q.next()) {
+        *error = explain(what, q.lastError());
         return isCorruption(q.lastError()) ? Outcome::Corrupt : Outcome::Failed;
     }
-    if (q.value(0).toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0)
+    if (!m_readOnly && q.value(0).toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0)
         qCWarning(lcStore) << "SQLite kept journal_mode" << q.value(0).toString() << "for"
                            << m_filePath;
     q.finish();
@@ -336,7 +370,7 @@ Database::Outcome Database::configure(QString *error)
     for (const QString &pragma : { u"PRAGMA synchronous=FULL"_s, u"PRAGMA foreign_keys=ON"_s,
                                    u"PRAGMA busy_timeout=%1"_s.arg(m_busyTimeoutMs) }) {
         if (!q.exec(pragma)) {
-            *error = describe(what, q.lastError());
+            *error = explain(what, q.lastError());
             return isCorruption(q.lastError()) ? Outcome::Corrupt : Outcome::Failed;
         }
         q.finish();
@@ -357,9 +391,9 @@ Database::Outcome Database::checkIntegrity(const QSqlDatabase &db, QString *erro
     // a crash or a failing disk leaves.
     QSqlQuery q(db);
     if (!q.exec(u"PRAGMA quick_check"_s)) {
-        *error = describe(tr("The local database %1 could not be checked")
-                              .arg(QDir::toNativeSeparators(m_filePath)),
-                          q.lastError());
+        *error = explain(tr("The local database %1 could not be checked")
+                             .arg(QDir::toNativeSeparators(m_filePath)),
+                         q.lastError());
         return isCorruption(q.lastError()) ? Outcome::Corrupt : Outcome::Failed;
     }
     QStringList problems;
@@ -368,9 +402,9 @@ Database::Outcome Database::checkIntegrity(const QSqlDatabase &db, QString *erro
     if (problems == QStringList { u"ok"_s })
         return Outcome::Ok;
     if (problems.isEmpty() && q.lastError().isValid()) {
-        *error = describe(tr("The local database %1 could not be checked")
-                              .arg(QDir::toNativeSeparators(m_filePath)),
-                          q.lastError());
+        *error = explain(tr("The local database %1 could not be checked")
+                             .arg(QDir::toNativeSeparators(m_filePath)),
+                         q.lastError());
         return isCorruption(q.lastError()) ? Outcome::Corrupt : Outcome::Failed;
     }
     *error = tr("The local database %1 is damaged: %2")
@@ -385,7 +419,7 @@ Database::Outcome Database::migrate(QString *error)
     const QString what = tr("Could not update the local database %1 to this version of the app")
                              .arg(QDir::toNativeSeparators(m_filePath));
     auto failed = [&](const QSqlError &sqlError) {
-        *error = describe(what, sqlError);
+        *error = explain(what, sqlError);
         return isCorruption(sqlError) ? Outcome::Corrupt : Outcome::Failed;
     };
 
@@ -567,8 +601,19 @@ void Database::failed(const QString &sql, const QString &what, const QSqlError &
 
 void Database::succeeded(const QString &sql) const
 {
-    if (m_status && sql.startsWith(u"COMMIT"_s, Qt::CaseInsensitive))
-        m_status->reportSuccess();
+    const QString s = sql.trimmed();
+    if (s.startsWith(u"BEGIN"_s, Qt::CaseInsensitive)) {
+        m_wroteInTransaction = false;
+    } else if (s.startsWith(u"COMMIT"_s, Qt::CaseInsensitive)) {
+        // Only a COMMIT that carried a change proves the store can be written:
+        // one that only read (an outbox look that claimed nothing) commits
+        // even on a full disk.
+        if (m_status && m_wroteInTransaction)
+            m_status->reportSuccess();
+        m_wroteInTransaction = false;
+    } else if (isWrite(s)) {
+        m_wroteInTransaction = true;
+    }
 }
 
 QString Database::explain(const QString &what, const QSqlError &sqlError) const
@@ -580,9 +625,19 @@ QString Database::explain(const QString &what, const QSqlError &sqlError) const
                   "Desk, such as a command line import) and did not let go in time. Nothing is "
                   "lost; try again in a moment.")
             .arg(what);
-    if (ok && code == SqliteReadOnly) {
+    if (ok && (code == SqliteReadOnly || code == SqliteCantOpen)) {
         if (const QString problem = writeProblem(); !problem.isEmpty())
             return what + u": "_s + problem;
+    }
+    // SQLite says "disk I/O error" when a full disk stops it growing its
+    // -shm or -wal, and "unable to open" when it cannot make them at all.
+    if (ok && (code == SqliteIoError || code == SqliteFull || code == SqliteCantOpen)) {
+        const QStorageInfo disk(QFileInfo(m_filePath).absolutePath());
+        if (disk.isValid() && disk.bytesAvailable() >= 0 && disk.bytesAvailable() < (1 << 20))
+            return tr("%1: the disk is full (%3 free where %2 is). Free some disk space, then "
+                      "try again; nothing already saved is lost.")
+                .arg(what, QDir::toNativeSeparators(QFileInfo(m_filePath).absolutePath()),
+                     QLocale().formattedDataSize(disk.bytesAvailable()));
     }
     return describe(what, sqlError);
 }

@@ -87,6 +87,9 @@ public:
     // file (such as a read-only "-shm" another user's SQLite left behind),
     // or empty.
     QString writeProblem() const;
+    // Opened for reading only: the folder cannot be written, so the history
+    // reads and every write fails with writeProblem()'s words.
+    bool isReadOnly() const { return m_readOnly; }
 
     // For tests only: sees the SQL of every statement that exec(),
     // beginWrite() and commit() run, before it runs; returning true makes it
@@ -120,6 +123,8 @@ private:
     void closeConnection();
     bool moveAside(QString *error);
     static bool isCorruption(const QSqlError &sqlError);
+    bool canOnlyRead() const;
+    void setFileName(QSqlDatabase &db);
     bool injectFault(const QString &sql, const QString &what, QString *error) const;
     void failed(const QString &sql, const QString &what, const QSqlError &sqlError,
                 QString *error) const;
@@ -135,6 +140,8 @@ private:
     StoreStatus *m_status = nullptr;
     FaultInjector m_faultInjector;
     int m_busyTimeoutMs = 5000;
+    bool m_readOnly = false;
+    mutable bool m_wroteInTransaction = false;
 };
 
 } // namespace cdesk

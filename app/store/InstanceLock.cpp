@@ -22,8 +22,11 @@ InstanceLock::~InstanceLock()
     m_lock.unlock();
 }
 
-std::unique_ptr<InstanceLock> InstanceLock::acquire(const QString &dataDir, QString *error)
+std::unique_ptr<InstanceLock> InstanceLock::acquire(const QString &dataDir, QString *error,
+                                                    bool *heldElsewhere)
 {
+    if (heldElsewhere)
+        *heldElsewhere = false;
     if (!QDir().mkpath(dataDir)) {
         *error = tr("Could not create the data folder %1. Check that you may write there.")
                      .arg(QDir::toNativeSeparators(dataDir));
@@ -35,6 +38,8 @@ std::unique_ptr<InstanceLock> InstanceLock::acquire(const QString &dataDir, QStr
 
     switch (lock->m_lock.error()) {
     case QLockFile::LockFailedError: {
+        if (heldElsewhere)
+            *heldElsewhere = true;
         qint64 pid = 0;
         QString host;
         QString app;

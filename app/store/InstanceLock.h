@@ -21,7 +21,10 @@ public:
     // process holds it; *error then names that process's pid, and what to do.
     // A lock left by a process that no longer runs (a crash, a reboot) is
     // taken over: QLockFile checks the pid, host and boot id it wrote.
-    static std::unique_ptr<InstanceLock> acquire(const QString &dataDir, QString *error);
+    // *heldElsewhere (when given) tells a lock another process holds apart
+    // from one that cannot be made at all (a folder that cannot be written).
+    static std::unique_ptr<InstanceLock> acquire(const QString &dataDir, QString *error,
+                                                 bool *heldElsewhere = nullptr);
 
     QString filePath() const { return m_filePath; }
 

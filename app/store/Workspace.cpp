@@ -46,7 +46,10 @@ bool Workspace::open(QString *error)
     // Every damaged file kept aside that was not read back yet: the one just
     // moved, or one an earlier run moved before it could finish the salvage.
     m_salvaged.clear();
-    for (const QString &kept : Salvage::pending(m_db.get())) {
+    // A folder that cannot be written keeps its kept-aside files for a later
+    // open that can bring them back.
+    const QStringList keptAside = m_db->isReadOnly() ? QStringList() : Salvage::pending(m_db.get());
+    for (const QString &kept : keptAside) {
         SalvageReport report;
         if (!Salvage::recover(m_db.get(), kept, m_clock, &report, error))
             return false;
