@@ -13,6 +13,7 @@
 #include "settings/KeychainBackend.h"
 #include "settings/Settings.h"
 #include "settings/TokenStore.h"
+#include "store/Database.h"
 #include "store/InstanceLock.h"
 #include "store/Outbox.h"
 #include "store/Workspace.h"
@@ -186,13 +187,19 @@ int runWindow(int argc, char *argv[])
         QMessageBox::information(nullptr, title, error);
         return 1;
     }
-    // Without the lock for any other reason (a folder that cannot be
-    // written), the window still opens, to read: its banner says why nothing
-    // can be saved, and it sends nothing, so it can never race the copy
-    // that may hold the outbox later.
+    // Without the lock for another reason, the window opens only where
+    // nothing can be written anyway (a read-only folder), to read: its banner
+    // says why, and it sends nothing, so it never races a copy that holds the
+    // outbox later. Anywhere else (a full disk) it says why it cannot start.
+    const QString lockError = error;
     cdesk::Workspace workspace(dataDir, cdesk::Clock::system());
+    workspace.setMayRepair(lock != nullptr);
     if (!workspace.open(&error)) {
         QMessageBox::critical(nullptr, title, error);
+        return 1;
+    }
+    if (!lock && !workspace.database()->isReadOnly()) {
+        QMessageBox::critical(nullptr, title, lockError);
         return 1;
     }
     if (lock)

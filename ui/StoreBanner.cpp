@@ -28,8 +28,8 @@ StoreBanner::StoreBanner(StoreStatus *status, QWidget *parent)
     layout->addWidget(m_text, 1);
     layout->addWidget(m_retry, 0, Qt::AlignTop);
     connect(m_retry, &QPushButton::clicked, this, &StoreBanner::retryRequested);
-    connect(status, &StoreStatus::changed, this, &StoreBanner::show);
-    show(status->isFailing(), status->problem());
+    connect(status, &StoreStatus::changed, this, &StoreBanner::showProblem);
+    showProblem(status->isFailing(), status->problem());
 }
 
 QString StoreBanner::text() const
@@ -37,7 +37,7 @@ QString StoreBanner::text() const
     return m_text->text();
 }
 
-void StoreBanner::show(bool failing, const QString &problem)
+void StoreBanner::showProblem(bool failing, const QString &problem)
 {
     m_text->setText(failing ? tr("Candidate Desk cannot save right now. %1\nWhat you type stays "
                                  "in the form, and nothing already saved is lost.")

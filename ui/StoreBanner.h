@@ -25,7 +25,7 @@ Q_SIGNALS:
     void retryRequested();
 
 private:
-    void show(bool failing, const QString &problem);
+    void showProblem(bool failing, const QString &problem);
 
     QLabel *m_text;
     QPushButton *m_retry;

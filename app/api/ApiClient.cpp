@@ -220,8 +220,14 @@ void ApiCall::probeAfterCutUpload(const ApiResult &cut)
             finish(ApiResult::local(ApiError::Cancelled, tr("Cancelled.")));
             return;
         }
-        if (status == 0) {
-            finish(cut); // the network: tried again later
+        // Only a server that answers as itself (a list, or a word about the
+        // token) is taken to have cut the upload on purpose. No answer, a
+        // gateway's 502 or a 503 during a deploy: the network or the server's
+        // weather, tried again later.
+        const bool answersAsItself
+            = (status >= 200 && status < 300) || status == 401 || status == 403 || status == 404;
+        if (!answersAsItself) {
+            finish(cut);
             return;
         }
         ApiResult tooLarge = cut;

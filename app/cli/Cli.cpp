@@ -11,9 +11,11 @@
 #include "store/HistoryStore.h"
 #include "store/InstanceLock.h"
 #include "store/Outbox.h"
+#include "store/StoreStatus.h"
 #include "store/Workspace.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -253,8 +255,19 @@ void Cli::start()
         : Workspace::defaultDataDir(m_parser.isSet(u"sandbox"_s));
     m_workspace = std::make_unique<Workspace>(dataDir, m_clock);
     QString error;
+    // The instance lock first, when it is free: only its holder may repair a
+    // damaged database (another copy would go on writing into the old file)
+    // or run the engine.
+    if (QDir().mkpath(dataDir))
+        m_lock = InstanceLock::acquire(dataDir, &error);
+    m_workspace->setMayRepair(m_lock != nullptr);
     if (!m_workspace->open(&error))
         return fail(Failure, error);
+    // Only the commands that send keep it; the window may start meanwhile.
+    const bool sends = command == u"submit"_s || command == u"update"_s
+        || (command == u"outbox"_s && m_parser.isSet(u"retry"_s));
+    if (!sends)
+        m_lock.reset();
     if (const QString notice = m_workspace->salvageNotice(); !notice.isEmpty())
         std::fputs(qUtf8Printable(u"candidate-desk: "_s + notice + u'\n'), stderr);
 
@@ -378,10 +391,14 @@ void Cli::runHistory()
 
 bool Cli::takeLock()
 {
-    QString error;
-    m_lock = InstanceLock::acquire(m_workspace->dataDir(), &error);
-    if (m_lock)
+    if (!m_lock) {
+        QString error;
+        m_lock = InstanceLock::acquire(m_workspace->dataDir(), &error);
+    }
+    if (m_lock && !m_tidied) {
         m_workspace->tidy();
+        m_tidied = true;
+    }
     return m_lock != nullptr;
 }
 
@@ -389,6 +406,21 @@ void Cli::startEngine()
 {
     m_engine = new SubmissionEngine(m_workspace->outbox(), m_api, m_clock, this);
     m_engine->setConcurrency(m_settings->concurrency());
+    // A store that keeps refusing (a full disk, a database another program
+    // holds) is waited out as long as --wait says, like a server that asks
+    // to wait; then the command says so instead of waiting forever.
+    connect(m_engine, &SubmissionEngine::submissionChanged, this,
+            [this] { m_storeTrouble.invalidate(); });
+    connect(m_engine, &SubmissionEngine::storeProblem, this, [this](const QString &error) {
+        if (!m_storeTrouble.isValid())
+            m_storeTrouble.start();
+        if (m_storeTrouble.elapsed() < m_waitSeconds * 1000)
+            return;
+        const QString why = !error.isEmpty() ? error : m_workspace->status()->problem();
+        fail(Failure,
+             tr("The local database cannot be used now: %1 What is queued stays in the outbox.")
+                 .arg(why.isEmpty() ? tr("it stayed busy.") : why));
+    });
     connect(m_engine, &SubmissionEngine::serverLimitLearned, this,
             [this](qint64 bytes) { m_settings->setMaxResumeBytes(bytes); });
     m_engine->start();
@@ -423,6 +455,8 @@ void Cli::runOutbox()
     QString error;
     if (outbox->sendNow(&error) < 0)
         return fail(Failure, error);
+    // Counted in the store, so what the window sends while this waits counts too.
+    m_sentAtStart = sentCount();
     if (takeLock()) {
         return drainOutbox();
     }
@@ -449,12 +483,14 @@ void Cli::runOutbox()
 void Cli::drainOutbox()
 {
     startEngine();
-    connect(m_engine, &SubmissionEngine::submissionChanged, this,
-            [this](qint64, SubmissionState state) {
-                if (state == SubmissionState::Sent)
-                    ++m_sentThisRun;
-            });
     connect(m_engine, &SubmissionEngine::idle, this, &Cli::onOutboxIdle);
+}
+
+int Cli::sentCount() const
+{
+    HistoryFilter sent;
+    sent.state = SubmissionState::Sent;
+    return m_workspace->history()->count(sent);
 }
 
 bool Cli::waitsTooLong(const QDateTime &nextAttempt) const
@@ -481,15 +517,17 @@ void Cli::finishOutboxRun()
     if (!unsent.ok)
         return fail(Failure, tr("Could not read the outbox."));
     const auto next = m_workspace->outbox()->nextDueTime();
+    // The code speaks of this account (the API address it sends to): what
+    // waits for another one is said in words, and sent only there.
     int code = Success;
-    if (unsent.waiting > 0 || unsent.waitingElsewhere > 0)
+    if (unsent.waiting > 0)
         code = Queued;
     else if (unsent.heldForToken > 0)
         code = BadToken;
     else if (unsent.held > 0)
         code = Held;
     if (m_json) {
-        QJsonObject o { { u"sent"_s, m_sentThisRun },
+        QJsonObject o { { u"sent"_s, sentCount() - m_sentAtStart },
                         { u"waiting"_s, unsent.waiting },
                         { u"waiting_for_another_account"_s, unsent.waitingElsewhere },
                         { u"held"_s, unsent.held },
@@ -499,7 +537,7 @@ void Cli::finishOutboxRun()
         printJson(o);
         return done(code);
     }
-    print(tr("Sent %n submission(s).", nullptr, m_sentThisRun));
+    print(tr("Sent %n submission(s).", nullptr, sentCount() - m_sentAtStart));
     if (unsent.waiting > 0) {
         const qint64 inSeconds = next ? qMax<qint64>(0, m_clock->now().secsTo(*next)) : 0;
         print(tr("%n submission(s) still wait to be sent, the next in %1 s. They are tried again "

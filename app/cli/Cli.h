@@ -76,6 +76,7 @@ private:
     void checkWatched();
     void report(const Submission &submission);
     void drainOutbox();
+    int sentCount() const;
     void onOutboxIdle();
     void finishOutboxRun();
     bool waitsTooLong(const QDateTime &nextAttempt) const;
@@ -101,10 +102,12 @@ private:
     SubmissionEngine *m_engine = nullptr;
     QTimer *m_poll = nullptr;
     QElapsedTimer m_watchClock;
+    QElapsedTimer m_storeTrouble; // since when the store refuses the engine
     qint64 m_watched = 0;
     qint64 m_waitSeconds = 60;
-    int m_sentThisRun = 0;
+    int m_sentAtStart = 0;
     bool m_done = false;
+    bool m_tidied = false;
 };
 
 } // namespace cdesk

@@ -74,6 +74,7 @@ void SubmissionEngine::start()
 
 void SubmissionEngine::stop()
 {
+    retryUnrecorded(); // a last try to write what is known, before the process goes
     m_running = false;
     m_timer->stop();
     m_pollTimer->stop();
@@ -117,18 +118,27 @@ void SubmissionEngine::pump()
     retryUnrecorded();
     const int room = m_concurrency - inFlight();
     QString storeError;
-    const QList<Submission> due
-        = room > 0 ? m_outbox->claimDue(room, &storeError) : QList<Submission> {};
-    if (!storeError.isEmpty()) {
+    // Until the rows a crash left in Sending are back to Pending, nothing new
+    // is claimed: recovering later would also take back this engine's own
+    // rows in flight, and send them twice.
+    const QList<Submission> due = m_recoveryPending || room <= 0
+        ? QList<Submission> {}
+        : m_outbox->claimDue(room, &storeError);
+    if (m_recoveryPending || !storeError.isEmpty()) {
         // The store cannot be written (a full disk, a database held by another
         // program): look again later, each time a little later, instead of
-        // spinning on rows that are due but cannot be claimed.
+        // spinning on rows that are due but cannot be claimed, or holding up
+        // the window with a wait for the database every few seconds.
         m_storeBackoffMs = qBound(qint64(500), m_storeBackoffMs * 2, qint64(30000));
+        m_pollTimer->stop();
         if (m_calls.isEmpty())
             Q_EMIT idle();
+        Q_EMIT storeProblem(storeError);
         m_timer->start(int(m_storeBackoffMs));
         return;
     }
+    if (m_storeBackoffMs > 0 && m_pollTimer->interval() > 0)
+        m_pollTimer->start();
     m_storeBackoffMs = 0;
     for (const Submission &submission : due) {
         Q_EMIT submissionChanged(submission.id, SubmissionState::Sending);
@@ -146,28 +156,27 @@ void SubmissionEngine::pump()
 
 void SubmissionEngine::retryUnrecorded()
 {
-    // The store refused to record an outcome (a full disk, a database held by
-    // another program): the row is still Sending there. Put it back to
-    // Pending, due now, so it goes out again with the same Idempotency-Key,
-    // and the server answers it from its memory of that key.
     if (m_recoveryPending)
         m_recoveryPending = m_outbox->recoverInterrupted() < 0;
+    // Outcomes the store refused to record (a full disk, a database another
+    // program held): the row is still Sending there, and the outcome is
+    // written now. A create the server made is recorded as made, and never
+    // sent a second time.
     for (auto it = m_unrecorded.begin(); it != m_unrecorded.end();) {
-        const bool back = m_outbox->markRetry(
-            *it, m_clock->now(),
-            QCoreApplication::translate("SubmissionEngine",
-                                        "The outcome could not be saved on this computer; it is "
-                                        "sent again with the same Idempotency-Key."),
-            errorName(ApiError::Cancelled), 0);
-        const auto row = back ? std::optional<Submission>() : m_outbox->get(*it);
-        // Gone from Sending some other way (a restart recovered it): let it be.
-        if (back || (row && row->state != SubmissionState::Sending)) {
-            if (back)
-                Q_EMIT submissionChanged(*it, SubmissionState::Pending);
+        const qint64 id = it.key();
+        const Unrecorded outcome = it.value();
+        if (outcome.write()) {
             it = m_unrecorded.erase(it);
-        } else {
-            ++it;
+            Q_EMIT submissionChanged(id, outcome.state);
+            Q_EMIT pendingCountChanged(m_outbox->pendingCount());
+            continue;
         }
+        // No longer Sending (a start recovered it): not ours to record.
+        const auto row = m_outbox->get(id);
+        if (row && row->state != SubmissionState::Sending)
+            it = m_unrecorded.erase(it);
+        else
+            ++it;
     }
 }
 
@@ -188,14 +197,13 @@ void SubmissionEngine::scheduleNext()
 void SubmissionEngine::process(const Submission &submission)
 {
     if (!submission.candidate.resumeFile.isEmpty() && !m_outbox->verifyResume(submission)) {
-        const bool recorded = m_outbox->markFailed(
-            submission.id,
-            QCoreApplication::translate(
-                "SubmissionEngine",
-                "The resume kept for this submission is missing or was changed. "
-                "Attach the resume again and resubmit."),
-            errorName(ApiError::LocalProblem), {}, 0);
-        done(submission.id, SubmissionState::Failed, recorded);
+        const QString message = QCoreApplication::translate(
+            "SubmissionEngine",
+            "The resume kept for this submission is missing or was changed. "
+            "Attach the resume again and resubmit.");
+        record(submission.id, SubmissionState::Failed, [this, id = submission.id, message] {
+            return m_outbox->markFailed(id, message, errorName(ApiError::LocalProblem), {}, 0);
+        });
         return;
     }
     // Only the first attempt of a create looks the email up: on a retry the
@@ -216,28 +224,32 @@ void SubmissionEngine::lookupThenCreate(const Submission &submission)
     connect(call, &ApiCall::finished, this, [this, submission](const ApiResult &result) {
         m_calls.remove(submission.id);
         if (result.ok() && !result.candidates.isEmpty()) {
-            const RemoteCandidate &existing = result.candidates.constFirst();
-            const bool recorded = m_outbox->markNeedsDecision(
-                submission.id, existing.id,
-                QCoreApplication::translate(
-                    "SubmissionEngine",
-                    "%1 is already on the server as candidate #%2. Update that candidate, or "
-                    "cancel this submission.")
-                    .arg(submission.candidate.email)
-                    .arg(existing.id));
-            done(submission.id, SubmissionState::NeedsDecision, recorded);
-            return;
-        }
-        if (!result.ok() && result.isRetryable()) {
-            settle(submission, result);
+            const qint64 existing = result.candidates.constFirst().id;
+            const QString message = QCoreApplication::translate(
+                                        "SubmissionEngine",
+                                        "%1 is already on the server as candidate #%2. Update "
+                                        "that candidate, or cancel this submission.")
+                                        .arg(submission.candidate.email)
+                                        .arg(existing);
+            record(submission.id, SubmissionState::NeedsDecision,
+                   [this, id = submission.id, existing, message] {
+                       return m_outbox->markNeedsDecision(id, existing, message);
+                   });
             return;
         }
         // A server without the lookup (404, 405, 400, 501) still takes creates;
         // its 409 will catch a duplicate instead. Other failures are not a
         // reason to stop looking.
         const int status = result.httpStatus;
-        if (!result.ok() && (status == 400 || status == 404 || status == 405 || status == 501))
+        if (!result.ok() && (status == 400 || status == 404 || status == 405 || status == 501)) {
             m_lookupUnsupported = true;
+            send(submission);
+            return;
+        }
+        if (!result.ok() && result.isRetryable()) {
+            settle(submission, result);
+            return;
+        }
         if (result.error == ApiError::BadToken) {
             settle(submission, result);
             return;
@@ -272,55 +284,67 @@ void SubmissionEngine::settle(const Submission &submission, const ApiResult &res
 {
     const qint64 id = submission.id;
     if (result.ok()) {
-        done(id, SubmissionState::Sent,
-             m_outbox->markSent(id, result.candidate ? result.candidate->id : submission.targetId));
+        const qint64 serverId = result.candidate ? result.candidate->id : submission.targetId;
+        record(id, SubmissionState::Sent,
+               [this, id, serverId] { return m_outbox->markSent(id, serverId); });
         return;
     }
     if (result.error == ApiError::Duplicate && result.existingId) {
-        done(id, SubmissionState::NeedsDecision,
-             m_outbox->markNeedsDecision(id, *result.existingId, result.message));
+        record(id, SubmissionState::NeedsDecision,
+               [this, id, existing = *result.existingId, message = result.message] {
+                   return m_outbox->markNeedsDecision(id, existing, message);
+               });
         return;
     }
     const bool gatewayOrBusy = result.httpStatus == 408 || result.httpStatus == 502
         || result.httpStatus == 503 || result.httpStatus == 504;
-    if (result.error == ApiError::ServerError && !gatewayOrBusy
-        && submission.attempts >= m_maxServerErrorAttempts) {
-        const bool recorded = m_outbox->markFailed(
-            id,
-            QCoreApplication::translate(
-                "SubmissionEngine",
-                "The server kept failing (HTTP %1) after %n attempt(s), so it is no longer tried "
-                "by itself. It is kept in the outbox: retry it later, and if it keeps happening, "
-                "tell your ATS administrator.",
-                nullptr, submission.attempts)
-                .arg(result.httpStatus),
-            errorName(result.error), {}, result.httpStatus);
-        done(id, SubmissionState::Failed, recorded);
-        return;
+    if (result.error == ApiError::ServerError && !gatewayOrBusy) {
+        // Counted in a row: a 429 or a lost network in between is not the
+        // server failing.
+        const int inARow = 1 + m_outbox->consecutiveServerErrors(id);
+        if (inARow >= m_maxServerErrorAttempts) {
+            const QString message
+                = QCoreApplication::translate(
+                      "SubmissionEngine",
+                      "The server failed %n time(s) in a row (HTTP %1), so it is no longer tried "
+                      "by itself. It is kept in the outbox: retry it later, and if it keeps "
+                      "happening, tell your ATS administrator.",
+                      nullptr, inARow)
+                      .arg(result.httpStatus);
+            record(id, SubmissionState::Failed,
+                   [this, id, message, kind = errorName(result.error), status = result.httpStatus] {
+                       return m_outbox->markFailed(id, message, kind, {}, status);
+                   });
+            return;
+        }
     }
     if (result.isRetryable() || result.error == ApiError::Cancelled) {
         const qint64 waitMs = result.retryAfterSeconds
             ? qBound<qint64>(0, *result.retryAfterSeconds, MaxRetryAfterSeconds) * 1000
             : backoffMs(submission.attempts);
-        done(id, SubmissionState::Pending,
-             m_outbox->markRetry(id, m_clock->now().addMSecs(waitMs), result.message,
-                                 errorName(result.error), result.httpStatus));
+        record(id, SubmissionState::Pending,
+               [this, id, next = m_clock->now().addMSecs(waitMs), message = result.message,
+                kind = errorName(result.error), status = result.httpStatus] {
+                   return m_outbox->markRetry(id, next, message, kind, status);
+               });
         return;
     }
     if (result.error == ApiError::TooLarge && result.serverLimitBytes)
         Q_EMIT serverLimitLearned(*result.serverLimitBytes);
-    done(id, SubmissionState::Failed,
-         m_outbox->markFailed(id, result.message, errorName(result.error), result.fieldErrors,
-                              result.httpStatus));
+    record(id, SubmissionState::Failed,
+           [this, id, message = result.message, kind = errorName(result.error),
+            fields = result.fieldErrors, status = result.httpStatus] {
+               return m_outbox->markFailed(id, message, kind, fields, status);
+           });
 }
 
-void SubmissionEngine::done(qint64 id, SubmissionState state, bool recorded)
+void SubmissionEngine::record(qint64 id, SubmissionState state, std::function<bool()> write)
 {
-    if (!recorded) {
-        // Not in the store: the row stays Sending there until the next pump
-        // puts it back (retryUnrecorded()). Nobody is told an outcome the
-        // store does not hold.
-        m_unrecorded.insert(id);
+    if (!write()) {
+        // Not in the store: the row stays Sending there, and nobody is told an
+        // outcome the store does not hold. The outcome is kept and written at
+        // the next look (retryUnrecorded()).
+        m_unrecorded.insert(id, { state, std::move(write) });
         kick();
         return;
     }

@@ -44,8 +44,8 @@ public:
     // How often to look at the outbox for rows another process added (the
     // command line while the window runs). 0: never.
     void setPollInterval(int ms);
-    // How many attempts a row gets while the server answers 500 (or 501,
-    // 505...); 502, 503, 504, 429 and network trouble are tried without limit.
+    // How many times in a row a row may meet a 500 (or 501, 505...) before
+    // it is held; 502, 503, 504, 429 and network trouble are tried without limit.
     void setMaxServerErrorAttempts(int n) { m_maxServerErrorAttempts = qMax(1, n); }
     int maxServerErrorAttempts() const { return m_maxServerErrorAttempts; }
     // The longest wait a Retry-After may ask for; a longer one is cut to this.
@@ -73,6 +73,9 @@ Q_SIGNALS:
     // A 413 named the server's resume limit: the app keeps it in the settings,
     // so the next oversized resume is caught before it is sent.
     void serverLimitLearned(qint64 bytes);
+    // The store refused to hand out due rows (a full disk, a database another
+    // program holds); the engine looks again later. error may be empty.
+    void storeProblem(const QString &error);
 
 private:
     void pump();
@@ -81,7 +84,7 @@ private:
     void lookupThenCreate(const Submission &submission);
     void track(qint64 id, ApiCall *call);
     void settle(const Submission &submission, const ApiResult &result);
-    void done(qint64 id, SubmissionState state, bool recorded);
+    void record(qint64 id, SubmissionState state, std::function<bool()> write);
     void retryUnrecorded();
     qint64 backoffMs(int attempts) const;
     void scheduleNext();
@@ -92,7 +95,12 @@ private:
     QTimer *m_timer;
     QTimer *m_pollTimer;
     QHash<qint64, QPointer<ApiCall>> m_calls;
-    QSet<qint64> m_unrecorded; // outcomes the store refused to record
+    struct Unrecorded
+    {
+        SubmissionState state;
+        std::function<bool()> write;
+    };
+    QHash<qint64, Unrecorded> m_unrecorded; // outcomes the store refused to record
     bool m_recoveryPending = false; // recoverInterrupted() failed at start
     qint64 m_storeBackoffMs = 0; // while the store refuses to claim rows
     int m_concurrency = 4;

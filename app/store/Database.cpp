@@ -186,6 +186,17 @@ bool Database::open(QString *error)
     Outcome outcome = inspect(error);
     if (outcome == Outcome::Ok)
         outcome = openConnection(error);
+    if (outcome == Outcome::Corrupt && !m_mayRepair) {
+        // Another copy of the app has the file open and would go on writing
+        // into it after it was moved aside, where nobody reads it back.
+        qCWarning(lcStore) << "Database" << m_filePath << "is damaged:" << *error;
+        closeConnection();
+        *error = tr("The local database %1 is damaged (%2). Another Candidate Desk is using it: "
+                    "close every Candidate Desk, then start again. The damaged file will be kept, "
+                    "and what can still be read in it brought back.")
+                     .arg(QDir::toNativeSeparators(m_filePath), *error);
+        return false;
+    }
     if (outcome == Outcome::Corrupt) {
         qCWarning(lcStore) << "Database" << m_filePath << "is damaged:" << *error;
         closeConnection();
@@ -215,6 +226,20 @@ bool Database::open(QString *error)
             m_status->reportFailure(problem);
     }
     return true;
+}
+
+bool Database::probeWrite()
+{
+    if (!isOpen() || !beginWrite(nullptr))
+        return false;
+    QSqlQuery q(connection());
+    q.prepare(u"INSERT OR REPLACE INTO meta (key, value) VALUES ('last_write_check', ?)"_s);
+    q.addBindValue(storageTime(m_clock->now()));
+    if (!exec(q, tr("Could not save to the local database"), nullptr)) {
+        rollback();
+        return false;
+    }
+    return commit(nullptr);
 }
 
 void Database::setBusyTimeout(int ms)

@@ -48,6 +48,10 @@ public:
     // checks integrity and migrates. On failure, *error says what happened
     // and what to do.
     bool open(QString *error);
+    // Whether open() may move a damaged file aside (default yes). Only the
+    // process that holds the instance lock may: another copy that has the
+    // file open would keep writing into the moved file.
+    void setMayRepair(bool may) { m_mayRepair = may; }
     void close();
     bool isOpen() const;
 
@@ -87,6 +91,10 @@ public:
     // file (such as a read-only "-shm" another user's SQLite left behind),
     // or empty.
     QString writeProblem() const;
+    // A small write (a time in the meta table) that tells whether the store
+    // can be written now, for the status to clear once it can.
+    bool probeWrite();
+
     // Opened for reading only: the folder cannot be written, so the history
     // reads and every write fails with writeProblem()'s words.
     bool isReadOnly() const { return m_readOnly; }
@@ -141,6 +149,7 @@ private:
     FaultInjector m_faultInjector;
     int m_busyTimeoutMs = 5000;
     bool m_readOnly = false;
+    bool m_mayRepair = true;
     mutable bool m_wroteInTransaction = false;
 };
 

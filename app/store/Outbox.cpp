@@ -13,8 +13,6 @@
 #include <QUuid>
 #include <QVariant>
 
-#include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -78,49 +76,21 @@ QByteArray sha256Of(const QString &path, bool *ok)
     return hash.result().toHex();
 }
 
-bool isUuidAt(const QByteArray &bytes, qsizetype at)
+// The newest of the damaged databases kept aside next to dbPath
+// ("<file>.corrupt-<time>"): when it was last written before it was moved
+// aside. A resume copy older than that may be named only in it, readable or
+// not, so it is pending work that a prune must not take.
+QDateTime newestKeptAside(const QString &dbPath)
 {
-    static constexpr int Dashes[] = { 8, 13, 18, 23 };
-    for (int i = 0; i < 36; ++i) {
-        const char c = bytes.at(at + i);
-        const bool dash = std::find(std::begin(Dashes), std::end(Dashes), i) != std::end(Dashes);
-        if (dash ? c != '-' : !std::isxdigit(static_cast<unsigned char>(c)))
-            return false;
-    }
-    return true;
-}
-
-// Every UUID-shaped name in the damaged databases kept aside next to
-// dbPath ("<file>.corrupt-<time>" and its -wal). Their bytes are read as
-// they are, since a damaged file may not open: whatever looks like a copy's
-// folder name counts as named, which can only keep more than needed.
-QSet<QString> namesInKeptAsideDatabases(const QString &dbPath)
-{
-    QSet<QString> names;
     const QFileInfo db(dbPath);
-    const QDir dir = db.absoluteDir();
-    const auto kept = dir.entryList({ db.fileName() + u".corrupt-*"_s }, QDir::Files);
-    constexpr qsizetype Chunk = 1 << 20;
-    constexpr qsizetype UuidLength = 36;
-    for (const QString &name : kept) {
-        if (name.endsWith(u"-shm"_s))
-            continue;
-        QFile file(dir.filePath(name));
-        if (!file.open(QIODevice::ReadOnly)) {
-            qCWarning(lcStore) << "Cannot read the kept-aside database" << file.fileName();
-            continue;
-        }
-        QByteArray carry;
-        while (!file.atEnd()) {
-            const QByteArray bytes = carry + file.read(Chunk);
-            for (qsizetype at = 0; at + UuidLength <= bytes.size(); ++at) {
-                if (bytes.at(at + 8) == '-' && isUuidAt(bytes, at))
-                    names.insert(QString::fromLatin1(bytes.mid(at, UuidLength)).toLower());
-            }
-            carry = bytes.right(UuidLength - 1);
-        }
+    QDateTime newest;
+    const auto kept
+        = db.absoluteDir().entryInfoList({ db.fileName() + u".corrupt-*"_s }, QDir::Files);
+    for (const QFileInfo &file : kept) {
+        if (!newest.isValid() || file.lastModified() > newest)
+            newest = file.lastModified();
     }
-    return names;
+    return newest;
 }
 
 } // namespace
@@ -512,13 +482,14 @@ Outbox::Unsent Outbox::unsent()
         "  AND (? = '' OR account IS NULL OR account = ?)),"
         " count(*) FILTER (WHERE state IN ('pending', 'sending')"
         "  AND ? <> '' AND account IS NOT NULL AND account <> ?),"
-        " count(*) FILTER (WHERE state IN ('failed', 'needs_decision')),"
+        " count(*) FILTER (WHERE state IN ('failed', 'needs_decision')"
+        "  AND (? = '' OR account IS NULL OR account = ?)),"
         " count(*) FILTER (WHERE state = 'failed' AND error_kind IN ('bad_token',"
-        "  'not_allowed')),"
+        "  'not_allowed') AND (? = '' OR account IS NULL OR account = ?)),"
         " count(*) FILTER (WHERE state = 'sending'"
         "  AND (? = '' OR account IS NULL OR account = ?))"
         " FROM submissions WHERE state IN ('pending', 'sending', 'failed', 'needs_decision')"_s);
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 5; ++i) {
         q.addBindValue(text(m_account));
         q.addBindValue(text(m_account));
     }
@@ -747,6 +718,24 @@ std::optional<Submission> Outbox::get(qint64 id)
     return SubmissionRow::fromQuery(q);
 }
 
+int Outbox::consecutiveServerErrors(qint64 id)
+{
+    QSqlQuery q(m_db->connection());
+    q.prepare(u"SELECT http_status FROM attempts WHERE submission_id = ? ORDER BY id DESC"
+              " LIMIT 100"_s);
+    q.addBindValue(id);
+    if (!m_db->exec(q, tr("Could not read the submission"), nullptr))
+        return 0;
+    int count = 0;
+    while (q.next()) {
+        const int status = q.value(0).toInt();
+        if (status < 500 || status == 502 || status == 503 || status == 504)
+            break;
+        ++count;
+    }
+    return count;
+}
+
 QString Outbox::accountFor(const QUrl &apiUrl)
 {
     const QString host = apiUrl.host().toLower();
@@ -801,8 +790,9 @@ int Outbox::pruneFiles(QString *error)
     auto copyFolder = [](const QString &resumePath) {
         return QFileInfo(QFileInfo(resumePath).absolutePath()).fileName();
     };
-    // A damaged database kept aside may still name pending work: its folders stay.
-    const QSet<QString> keptAside = namesInKeptAsideDatabases(m_db->filePath());
+    // A damaged database kept aside may still name pending work, even where
+    // its rows cannot be read: every folder it could name stays.
+    const QDateTime keptAside = newestKeptAside(m_db->filePath());
 
     // Judged under the write lock: an enqueue in another process binds its
     // copy (renames "<uuid>.partial" to "<uuid>") inside its own write
@@ -849,7 +839,7 @@ int Outbox::pruneFiles(QString *error)
     for (const QString &entry : entries) {
         const bool partial = entry.endsWith(PartialSuffix);
         const QString folder = partial ? entry.chopped(PartialSuffix.size()) : entry;
-        if (keptAside.contains(folder) || named.contains(folder)) {
+        if (named.contains(folder)) {
             // A copy whose COMMIT reported a failure but reached the disk:
             // its row is there, so it gets its final name back.
             if (partial && named.contains(folder) && !QFileInfo::exists(files.filePath(folder))
@@ -859,10 +849,20 @@ int Outbox::pruneFiles(QString *error)
         }
         // The copies of sent rows go now: the server has them. Anything else
         // no row names is a crash's leftover, or a copy another process is
-        // still making: it goes only once it has been quiet for the grace period.
-        if (sentFolders.contains(folder) && !partial)
+        // still making (a batch of many resumes can take long: a temporary
+        // copy gets a day), or work a damaged database kept aside names: it
+        // goes only once it has been quiet for the grace period, and never
+        // when it is older than a kept-aside database.
+        if (sentFolders.contains(folder) && !partial) {
             doomed << entry;
-        else if (isSettled(files.filePath(entry), now))
+            continue;
+        }
+        const QDateTime changed = lastChange(files.filePath(entry));
+        const qint64 grace
+            = partial ? m_pruneGraceMs * (PartialGraceMs / DefaultPruneGraceMs) : m_pruneGraceMs;
+        const bool quiet = changed.isValid() && changed.msecsTo(now) >= grace;
+        const bool maybeNamedInKeptAside = keptAside.isValid() && changed <= keptAside;
+        if (quiet && !maybeNamedInKeptAside)
             doomed << entry;
     }
     if (!m_db->commit(error))
@@ -878,7 +878,7 @@ int Outbox::pruneFiles(QString *error)
     return removed;
 }
 
-bool Outbox::isSettled(const QString &folder, const QDateTime &now) const
+QDateTime Outbox::lastChange(const QString &folder)
 {
     // The newest change to the folder or anything in it: a copy being written
     // moves its file's mtime, and a rename moves the folder's ctime.
@@ -894,7 +894,7 @@ bool Outbox::isSettled(const QString &folder, const QDateTime &now) const
                                                      | QDir::Hidden | QDir::System);
     for (const QFileInfo &child : children)
         consider(child);
-    return newest.isValid() && newest.msecsTo(now) >= m_pruneGraceMs;
+    return newest;
 }
 
 } // namespace cdesk

@@ -99,14 +99,15 @@ public:
     int sendNow(QString *error = nullptr);
     static QStringList requeuedKinds();
 
-    // What is not on the server yet, across every account: rows that wait to
-    // be sent by themselves, and rows held until a person acts.
+    // What is not on the server yet for the current account: rows that wait
+    // to be sent by themselves, and rows held until a person acts; and what
+    // waits for another account.
     struct Unsent
     {
-        int waiting = 0; // pending or sending, current account
+        int waiting = 0; // pending or sending
         int sending = 0; // of waiting: in flight now
         int waitingElsewhere = 0; // pending or sending, queued for another account
-        int held = 0; // failed or needs_decision (any account)
+        int held = 0; // failed or needs_decision
         int heldForToken = 0; // of held: the token was refused or may not write
         bool ok = false; // false: the database could not be read
     };
@@ -135,6 +136,9 @@ public:
                          QString *error = nullptr);
 
     std::optional<Submission> get(qint64 id);
+    // How many of the row's latest attempts, in a row, the server answered
+    // with a 5xx other than 502-504 (the ones a gateway or a busy server says).
+    int consecutiveServerErrors(qint64 id);
     int pendingCount(); // Pending + Sending
     std::optional<QDateTime> nextDueTime(); // of the earliest Pending row
 
@@ -148,14 +152,18 @@ public:
     // other processes enqueue: a copy is made in "<uuid>.partial" and renamed
     // to "<uuid>" inside the transaction that inserts its row, and the
     // folders are judged under the same write lock. A folder is removed only
-    // when no database names it (a damaged database kept aside included: its
-    // pending work is still pending) and when nothing in it changed for the
-    // grace period. Returns how many folders were removed, or -1 on a
+    // when no row names it, when nothing in it changed for the grace period,
+    // and when it is younger than every damaged database kept aside (which
+    // may name it even where its rows cannot be read: its pending work is
+    // still pending). Returns how many folders were removed, or -1 on a
     // database error.
     int pruneFiles(QString *error = nullptr);
-    // How long a folder no database names is left alone (default one hour).
+    // How long a folder no database names is left alone (default one hour;
+    // a temporary "<uuid>.partial" copy, whose batch may still be copying,
+    // 24 times as long: a day).
     void setPruneGrace(qint64 ms) { m_pruneGraceMs = ms; }
     static constexpr qint64 DefaultPruneGraceMs = 60 * 60 * 1000;
+    static constexpr qint64 PartialGraceMs = 24 * 60 * 60 * 1000;
     // The suffix of a copy that is not yet bound to a row.
     static inline const QString PartialSuffix = QStringLiteral(".partial");
 
@@ -168,7 +176,7 @@ private:
 
     bool bindCopies(const QStringList &copyDirs, QString *error) const;
     void unbindCopies(const QStringList &copyDirs) const;
-    bool isSettled(const QString &folder, const QDateTime &now) const;
+    static QDateTime lastChange(const QString &folder);
 
     Database *m_db;
     QString m_account;

@@ -116,8 +116,9 @@ QString workingCopy(const QString &keptAside, const QString &dir)
 QStringList Salvage::pending(Database *db)
 {
     const QFileInfo file(db->filePath());
+    // "<file>.corrupt-<UTC time>[-n]" sorts by time: reversed, newest first.
     QStringList kept = file.absoluteDir().entryList({ file.fileName() + u".corrupt-*"_s },
-                                                    QDir::Files, QDir::Name);
+                                                    QDir::Files, QDir::Name | QDir::Reversed);
     kept.removeIf(
         [](const QString &name) { return name.endsWith(u"-wal"_s) || name.endsWith(u"-shm"_s); });
     QStringList due;
@@ -133,193 +134,237 @@ QStringList Salvage::pending(Database *db)
     return due;
 }
 
-bool Salvage::recover(Database *db, const QString &keptAside, Clock *clock, SalvageReport *report,
-                      QString *error)
+SalvageReport Salvage::recover(Database *db, const QString &keptAside, Clock *clock)
 {
-    *report = {};
-    report->keptAs = keptAside;
+    SalvageReport report;
+    report.keptAs = keptAside;
     const QString now = Database::storageTime(clock->now());
+    auto defer = [&](const QString &problem) {
+        report.deferred = true;
+        report.problem = problem;
+        qCWarning(lcStore) << "Salvage of" << keptAside << "deferred:" << problem;
+        return report;
+    };
 
     QTemporaryDir scratch(QFileInfo(db->filePath()).absolutePath() + u"/salvage-XXXXXX"_s);
     const QString copy = scratch.isValid() ? workingCopy(keptAside, scratch.path()) : QString();
-    const QString connectionName = u"cdesk-salvage-"_s + QUuid::createUuid().toString();
+    if (copy.isEmpty()) // most likely a full disk: the next open tries again
+        return defer(tr("there is no room to read it; free some disk space"));
 
-    if (!db->beginWrite(error))
-        return false;
+    QString error;
+    if (!db->beginWrite(&error))
+        return defer(error);
     {
         // Another process may have salvaged it while this one waited for the lock.
         QSqlQuery done(db->connection());
         done.prepare(u"SELECT count(*) FROM meta WHERE key = ?"_s);
         done.addBindValue(QString(MarkPrefix + QFileInfo(keptAside).fileName()));
-        if (!db->exec(done, tr("Could not read the local database"), error) || !done.next()) {
+        if (!db->exec(done, tr("Could not read the local database"), &error) || !done.next()) {
             db->rollback();
-            return false;
+            return defer(error);
         }
         if (done.value(0).toInt() > 0) {
             done.finish();
             db->rollback();
-            report->opened = true;
-            return true;
+            report.opened = true;
+            return report;
         }
     }
+
+    const QString connectionName = u"cdesk-salvage-"_s + QUuid::createUuid().toString();
     bool written = true;
     {
         QSqlDatabase source = QSqlDatabase::addDatabase(u"QSQLITE"_s, connectionName);
         source.setDatabaseName(copy);
         // SQLite opens any file; the first read tells whether it is a database.
-        report->opened = !copy.isEmpty() && source.open()
-            && QSqlQuery(source).exec(u"SELECT count(*) FROM sqlite_master"_s);
-        if (report->opened) {
+        report.opened
+            = source.open() && QSqlQuery(source).exec(u"SELECT count(*) FROM sqlite_master"_s);
+        if (report.opened) {
             // Damaged pages must stop a read, never make one up.
             QSqlQuery(source).exec(u"PRAGMA cell_size_check = ON"_s);
+            written = carryMarks(db, source, &error)
+                && copySubmissions(db, source, keptAside, now, &report, &error)
+                && copyDrafts(db, source, now, &report, &error);
         }
-        QList<qint64> ids;
-        if (report->opened)
-            ids = readableIds(source, u"submissions"_s);
-        report->unreadable = report->opened
-            ? int(qMax<qint64>(0, highestId(source, u"submissions"_s) - ids.size()))
-            : -1;
-
-        QStringList names;
-        for (const Column &c : submissionColumns())
-            names << c.name;
-        QSqlQuery insert(db->connection());
-        insert.prepare(u"INSERT OR IGNORE INTO submissions (%1) VALUES (%2)"_s.arg(
-            names.join(u", "_s), QStringList(names.size(), u"?"_s).join(u", "_s)));
-        QSqlQuery attempt(db->connection());
-        attempt.prepare(u"INSERT INTO attempts (submission_id, started_at, finished_at,"
-                        " http_status, outcome, message) VALUES (?, ?, ?, 0, 'recovered', ?)"_s);
-        const QString recoveredNote = tr("Recovered from the damaged local database kept as %1.")
-                                          .arg(QDir::toNativeSeparators(keptAside));
-        QSqlQuery read(source);
-        read.prepare(u"SELECT * FROM submissions WHERE id = ?"_s);
-        for (qint64 id : std::as_const(ids)) {
-            read.addBindValue(id);
-            if (!read.exec() || !read.next()) {
-                read.finish();
-                ++report->unreadable;
-                continue;
-            }
-            const QSqlRecord row = read.record();
-            read.finish();
-            bool usable = true;
-            QString state;
-            for (const Column &c : submissionColumns()) {
-                QVariant v = row.indexOf(c.name) >= 0 ? row.value(c.name) : QVariant();
-                if (c.required && (v.isNull() || text(v).isEmpty()))
-                    usable = false;
-                if (c.name == u"state"_s) {
-                    state = text(v);
-                    // In flight when the file was damaged: sent again with the same key.
-                    if (state == u"sending"_s)
-                        v = u"pending"_s;
-                } else if (c.name == u"next_attempt_at"_s || c.name == u"updated_at"_s) {
-                    if (state == u"sending"_s || state == u"pending"_s || v.isNull())
-                        v = now;
-                } else if (c.name == u"name_key"_s || c.name == u"email_key"_s) {
-                    if (v.isNull()) // an old schema without them: search by the plain text
-                        v = text(row.value(c.name == u"name_key"_s ? u"name"_s : u"email"_s))
-                                .toCaseFolded();
-                } else if (c.name == u"attempts"_s || c.name == u"changed_fields"_s
-                           || c.name == u"original_resume_name"_s || c.name == u"resume_sha256"_s
-                           || c.name == u"last_error"_s || c.name == u"error_kind"_s
-                           || c.name == u"field_errors_json"_s || c.name == u"source"_s) {
-                    if (v.isNull())
-                        v = c.name == u"attempts"_s ? QVariant(0) : QVariant(u""_s);
-                }
-                insert.addBindValue(v);
-            }
-            if (!usable) {
-                insert.finish();
-                ++report->unreadable;
-                continue;
-            }
-            // A row that breaks the new schema's rules is damage too; it does
-            // not stop the rest. Any other failure is the new database's, and
-            // stops the salvage so that it runs again at the next open.
-            QString insertError;
-            if (!db->exec(insert, tr("Could not recover the submissions"), &insertError)) {
-                bool ok = false;
-                const int code = insert.lastError().nativeErrorCode().toInt(&ok) & 0xff;
-                constexpr int SqliteConstraint = 19;
-                if (!ok || code != SqliteConstraint) {
-                    *error = insertError;
-                    written = false;
-                    break;
-                }
-                ++report->unreadable;
-                continue;
-            }
-            if (insert.numRowsAffected() != 1)
-                continue; // already here (the same Idempotency-Key)
-            attempt.addBindValue(insert.lastInsertId());
-            attempt.addBindValue(now);
-            attempt.addBindValue(now);
-            attempt.addBindValue(recoveredNote);
-            if (!db->exec(attempt, tr("Could not recover the submissions"), error)) {
-                written = false;
-                break;
-            }
-            ++report->submissions;
-            if (state != u"sent"_s && state != u"cancelled"_s)
-                ++report->unsent;
-        }
-
-        if (written && report->opened) {
-            QSqlQuery draftInsert(db->connection());
-            draftInsert.prepare(u"INSERT INTO drafts (candidate_json, extra_json, created_at,"
-                                " updated_at) VALUES (?, ?, ?, ?)"_s);
-            QSqlQuery draftRead(source);
-            draftRead.prepare(u"SELECT candidate_json, extra_json, created_at, updated_at"
-                              " FROM drafts WHERE id = ?"_s);
-            for (qint64 id : readableIds(source, u"drafts"_s)) {
-                draftRead.addBindValue(id);
-                if (!draftRead.exec() || !draftRead.next() || draftRead.value(0).isNull()) {
-                    draftRead.finish();
-                    ++report->unreadable;
-                    continue;
-                }
-                draftInsert.addBindValue(text(draftRead.value(0)));
-                draftInsert.addBindValue(draftRead.value(1).isNull() ? u"{}"_s
-                                                                     : text(draftRead.value(1)));
-                draftInsert.addBindValue(draftRead.value(2).isNull() ? now
-                                                                     : text(draftRead.value(2)));
-                draftInsert.addBindValue(draftRead.value(3).isNull() ? now
-                                                                     : text(draftRead.value(3)));
-                draftRead.finish();
-                if (!db->exec(draftInsert, tr("Could not recover the drafts"), error)) {
-                    written = false;
-                    break;
-                }
-                ++report->drafts;
-            }
-        }
-        if (written) {
-            QSqlQuery mark(db->connection());
-            mark.prepare(u"INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"_s);
-            mark.addBindValue(QString(MarkPrefix + QFileInfo(keptAside).fileName()));
-            mark.addBindValue(QString::fromUtf8(
-                QJsonDocument(QJsonObject { { u"at"_s, now },
-                                            { u"opened"_s, report->opened },
-                                            { u"submissions"_s, report->submissions },
-                                            { u"unsent"_s, report->unsent },
-                                            { u"drafts"_s, report->drafts },
-                                            { u"unreadable"_s, report->unreadable } })
-                    .toJson(QJsonDocument::Compact)));
-            written = db->exec(mark, tr("Could not recover the submissions"), error);
-        }
+        if (written)
+            written = mark(db, keptAside, now, report, &error);
         source.close();
     }
     QSqlDatabase::removeDatabase(connectionName);
     if (!written) {
         db->rollback();
-        return false;
+        return defer(error);
     }
-    if (!db->commit(error))
-        return false;
-    qCWarning(lcStore) << "Salvaged" << report->submissions << "submission(s)," << report->drafts
-                       << "draft(s) from" << keptAside << "; unreadable:" << report->unreadable;
+    if (!db->commit(&error))
+        return defer(error);
+    qCWarning(lcStore) << "Salvaged" << report.submissions << "submission(s)," << report.drafts
+                       << "draft(s) from" << keptAside << "; unreadable:" << report.unreadable;
+    return report;
+}
+
+bool Salvage::carryMarks(Database *db, const QSqlDatabase &source, QString *error)
+{
+    // The older damaged files this one had already read back are done: their
+    // rows are in it, in a later state. (A file from before marks existed
+    // has no meta table rows of this kind: nothing to carry.)
+    QSqlQuery marks(source);
+    if (!marks.exec(u"SELECT key, value FROM meta WHERE key LIKE 'salvaged:%'"_s))
+        return true;
+    QSqlQuery carry(db->connection());
+    carry.prepare(u"INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)"_s);
+    while (marks.next()) {
+        carry.addBindValue(marks.value(0).toString());
+        carry.addBindValue(marks.value(1).toString());
+        if (!db->exec(carry, tr("Could not recover the submissions"), error))
+            return false;
+    }
     return true;
+}
+
+bool Salvage::copySubmissions(Database *db, const QSqlDatabase &source, const QString &keptAside,
+                              const QString &now, SalvageReport *report, QString *error)
+{
+    const QList<qint64> ids = readableIds(source, u"submissions"_s);
+    report->unreadable = int(qMax<qint64>(0, highestId(source, u"submissions"_s) - ids.size()));
+
+    QStringList names;
+    for (const Column &c : submissionColumns())
+        names << c.name;
+    // A row already here (the same Idempotency-Key, from a newer file) stays
+    // as it is. Any refusal of the new schema's rules is damage, counted.
+    QSqlQuery known(db->connection());
+    known.prepare(u"SELECT count(*) FROM submissions WHERE idempotency_key = ?"_s);
+    QSqlQuery insert(db->connection());
+    insert.prepare(u"INSERT INTO submissions (%1) VALUES (%2)"_s.arg(
+        names.join(u", "_s), QStringList(names.size(), u"?"_s).join(u", "_s)));
+    QSqlQuery attempt(db->connection());
+    attempt.prepare(u"INSERT INTO attempts (submission_id, started_at, finished_at,"
+                    " http_status, outcome, message) VALUES (?, ?, ?, 0, 'recovered', ?)"_s);
+    const QString recoveredNote = tr("Recovered from the damaged local database kept as %1.")
+                                      .arg(QDir::toNativeSeparators(keptAside));
+    QSqlQuery read(source);
+    read.prepare(u"SELECT * FROM submissions WHERE id = ?"_s);
+    for (qint64 id : ids) {
+        read.addBindValue(id);
+        if (!read.exec() || !read.next()) {
+            read.finish();
+            ++report->unreadable;
+            continue;
+        }
+        const QSqlRecord row = read.record();
+        read.finish();
+        QVariantList values;
+        bool usable = true;
+        QString state;
+        for (const Column &c : submissionColumns()) {
+            QVariant v = row.indexOf(c.name) >= 0 ? row.value(c.name) : QVariant();
+            if (c.required && (v.isNull() || text(v).isEmpty()))
+                usable = false;
+            if (c.name == u"state"_s) {
+                state = text(v);
+                // In flight when the file was damaged: sent again with the same key.
+                if (state == u"sending"_s)
+                    v = u"pending"_s;
+            } else if (c.name == u"next_attempt_at"_s || c.name == u"updated_at"_s) {
+                if (state == u"sending"_s || state == u"pending"_s || v.isNull())
+                    v = now;
+            } else if (c.name == u"name_key"_s || c.name == u"email_key"_s) {
+                if (v.isNull()) // an old schema without them: search by the plain text
+                    v = text(row.value(c.name == u"name_key"_s ? u"name"_s : u"email"_s))
+                            .toCaseFolded();
+            } else if (c.name == u"attempts"_s) {
+                if (v.isNull())
+                    v = 0;
+            } else if (!c.required && v.isNull() && c.name != u"target_id"_s
+                       && c.name != u"resume_copy"_s && c.name != u"server_id"_s
+                       && c.name != u"duplicate_of"_s && c.name != u"job_id"_s
+                       && c.name != u"account"_s) {
+                v = u""_s; // a NOT NULL text column an old schema did not have
+            }
+            values << v;
+        }
+        if (!usable) {
+            ++report->unreadable;
+            continue;
+        }
+        known.addBindValue(text(row.value(u"idempotency_key"_s)));
+        if (!db->exec(known, tr("Could not recover the submissions"), error) || !known.next())
+            return false;
+        const bool alreadyHere = known.value(0).toInt() > 0;
+        known.finish();
+        if (alreadyHere)
+            continue;
+        for (const QVariant &v : std::as_const(values))
+            insert.addBindValue(v);
+        QString insertError;
+        if (!db->exec(insert, tr("Could not recover the submissions"), &insertError)) {
+            bool ok = false;
+            const int code = insert.lastError().nativeErrorCode().toInt(&ok) & 0xff;
+            constexpr int SqliteConstraint = 19;
+            if (ok && code == SqliteConstraint) {
+                ++report->unreadable; // a garbled state, say
+                continue;
+            }
+            // The new database's trouble, not the row's: stop, try again next open.
+            *error = insertError;
+            return false;
+        }
+        attempt.addBindValue(insert.lastInsertId());
+        attempt.addBindValue(now);
+        attempt.addBindValue(now);
+        attempt.addBindValue(recoveredNote);
+        if (!db->exec(attempt, tr("Could not recover the submissions"), error))
+            return false;
+        ++report->submissions;
+        if (state != u"sent"_s && state != u"cancelled"_s)
+            ++report->unsent;
+    }
+    return true;
+}
+
+bool Salvage::copyDrafts(Database *db, const QSqlDatabase &source, const QString &now,
+                         SalvageReport *report, QString *error)
+{
+    QSqlQuery draftInsert(db->connection());
+    draftInsert.prepare(u"INSERT INTO drafts (candidate_json, extra_json, created_at,"
+                        " updated_at) VALUES (?, ?, ?, ?)"_s);
+    QSqlQuery draftRead(source);
+    draftRead.prepare(u"SELECT candidate_json, extra_json, created_at, updated_at"
+                      " FROM drafts WHERE id = ?"_s);
+    for (qint64 id : readableIds(source, u"drafts"_s)) {
+        draftRead.addBindValue(id);
+        if (!draftRead.exec() || !draftRead.next() || draftRead.value(0).isNull()) {
+            draftRead.finish();
+            ++report->unreadable;
+            continue;
+        }
+        draftInsert.addBindValue(text(draftRead.value(0)));
+        draftInsert.addBindValue(draftRead.value(1).isNull() ? u"{}"_s : text(draftRead.value(1)));
+        draftInsert.addBindValue(draftRead.value(2).isNull() ? now : text(draftRead.value(2)));
+        draftInsert.addBindValue(draftRead.value(3).isNull() ? now : text(draftRead.value(3)));
+        draftRead.finish();
+        if (!db->exec(draftInsert, tr("Could not recover the drafts"), error))
+            return false;
+        ++report->drafts;
+    }
+    return true;
+}
+
+bool Salvage::mark(Database *db, const QString &keptAside, const QString &now,
+                   const SalvageReport &report, QString *error)
+{
+    QSqlQuery mark(db->connection());
+    mark.prepare(u"INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"_s);
+    mark.addBindValue(QString(MarkPrefix + QFileInfo(keptAside).fileName()));
+    mark.addBindValue(
+        QString::fromUtf8(QJsonDocument(QJsonObject { { u"at"_s, now },
+                                                      { u"opened"_s, report.opened },
+                                                      { u"submissions"_s, report.submissions },
+                                                      { u"unsent"_s, report.unsent },
+                                                      { u"drafts"_s, report.drafts },
+                                                      { u"unreadable"_s, report.unreadable } })
+                              .toJson(QJsonDocument::Compact)));
+    return db->exec(mark, tr("Could not recover the submissions"), error);
 }
 
 QString Salvage::describe(const QList<SalvageReport> &reports)
@@ -327,6 +372,13 @@ QString Salvage::describe(const QList<SalvageReport> &reports)
     QStringList parts;
     for (const SalvageReport &r : reports) {
         const QString kept = QDir::toNativeSeparators(r.keptAs);
+        if (r.deferred) {
+            parts << tr("The local database was damaged and is kept as %1. What it holds could not "
+                        "be read back now (%2); that is tried again the next time Candidate Desk "
+                        "starts, and nothing in it is deleted.")
+                         .arg(kept, r.problem);
+            continue;
+        }
         if (!r.opened) {
             parts << tr("The local database was damaged beyond reading. It is kept as %1, and a "
                         "new one was started. The resume copies of what was waiting to be sent "

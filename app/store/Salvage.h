@@ -4,6 +4,8 @@
 #include <QList>
 #include <QString>
 
+class QSqlDatabase;
+
 namespace cdesk {
 
 class Clock;
@@ -21,6 +23,10 @@ struct SalvageReport
     // Their resume copies stay in the outbox folder: Outbox::pruneFiles()
     // keeps every folder a kept-aside file names.
     int unreadable = 0;
+    // Not read back this time (no room for a working copy, the new database
+    // refused the rows): nothing was marked, so the next open tries again.
+    bool deferred = false;
+    QString problem; // why it was deferred
 };
 
 // A damaged database is moved aside (Database::open), never deleted. Its
@@ -35,15 +41,26 @@ class Salvage
 {
     Q_DECLARE_TR_FUNCTIONS(Salvage)
 public:
-    // The kept-aside files next to db's file that were not salvaged yet.
+    // The kept-aside files next to db's file that were not salvaged yet,
+    // newest first: a row kept in several of them (a salvaged database that
+    // was damaged in turn) comes back in its latest state, and the marks the
+    // newer file carries make the older files done.
     static QStringList pending(Database *db);
-    // Salvages one kept-aside file into db. Returns false (with *error) only
-    // when the new database could not be written; a kept-aside file that
-    // cannot be read is reported, not an error.
-    static bool recover(Database *db, const QString &keptAside, Clock *clock, SalvageReport *report,
-                        QString *error);
+    // Salvages one kept-aside file into db. A file that cannot be read at
+    // all is reported and marked done; one that cannot be read back now
+    // (no room, the new database refused) is reported as deferred, unmarked.
+    static SalvageReport recover(Database *db, const QString &keptAside, Clock *clock);
     // One paragraph for the recruiter about what happened and what was kept.
     static QString describe(const QList<SalvageReport> &reports);
+
+private:
+    static bool carryMarks(Database *db, const QSqlDatabase &source, QString *error);
+    static bool copySubmissions(Database *db, const QSqlDatabase &source, const QString &keptAside,
+                                const QString &now, SalvageReport *report, QString *error);
+    static bool copyDrafts(Database *db, const QSqlDatabase &source, const QString &now,
+                           SalvageReport *report, QString *error);
+    static bool mark(Database *db, const QString &keptAside, const QString &now,
+                     const SalvageReport &report, QString *error);
 };
 
 } // namespace cdesk

@@ -3,6 +3,8 @@
 #include <QObject>
 #include <QString>
 
+class QTimer;
+
 namespace cdesk {
 
 // Whether the local store can be written, for the window's banner: set by
@@ -22,12 +24,20 @@ public:
     void reportFailure(const QString &problem);
     void reportSuccess();
 
+    // While failing, how often to ask for a small test write, so the status
+    // clears once writes work again even when nothing else writes (an idle
+    // window after a moment of "database busy"). 0: never.
+    void setProbeInterval(int ms);
+
 Q_SIGNALS:
     // failing false: writes work again (problem is empty).
     void changed(bool failing, const QString &problem);
+    // Time for a test write (Workspace answers it with Database::probeWrite()).
+    void probeRequested();
 
 private:
     QString m_problem;
+    QTimer *m_probe;
 };
 
 } // namespace cdesk

@@ -25,7 +25,14 @@ Workspace::Workspace(QString dataDir, Clock *clock)
     : m_dataDir(QDir(dataDir).absolutePath())
     , m_clock(clock)
     , m_status(std::make_unique<StoreStatus>())
-{ }
+{
+    // While the store cannot be written, a small test write now and then
+    // tells when it can again, even if nothing else writes meanwhile.
+    QObject::connect(m_status.get(), &StoreStatus::probeRequested, m_status.get(), [this] {
+        if (m_db && m_db->isOpen() && !m_db->isReadOnly())
+            m_db->probeWrite();
+    });
+}
 
 Workspace::~Workspace() = default;
 
@@ -50,11 +57,11 @@ bool Workspace::open(QString *error)
     // open that can bring them back.
     const QStringList keptAside = m_db->isReadOnly() ? QStringList() : Salvage::pending(m_db.get());
     for (const QString &kept : keptAside) {
-        SalvageReport report;
-        if (!Salvage::recover(m_db.get(), kept, m_clock, &report, error))
-            return false;
-        if (report.submissions > 0 || report.drafts > 0 || report.unreadable != 0
-            || !m_db->recoveredFrom().isEmpty())
+        // A salvage that cannot be done now does not keep the app from
+        // opening: the history still reads, and the next open tries again.
+        const SalvageReport report = Salvage::recover(m_db.get(), kept, m_clock);
+        if (report.deferred || report.submissions > 0 || report.drafts > 0 || report.unreadable != 0
+            || report.keptAs == m_db->recoveredFrom())
             m_salvaged << report;
     }
     m_outbox = std::make_unique<Outbox>(m_db.get(), m_dataDir, m_clock);

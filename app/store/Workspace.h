@@ -41,6 +41,9 @@ public:
     // made, and what can still be read from the damaged one (submissions,
     // drafts) is brought into the new one (salvaged() says what).
     bool open(QString *error);
+    // Whether open() may move a damaged database aside and read it back: only
+    // with the instance lock (see Database::setMayRepair). Default yes.
+    void setMayRepair(bool may) { m_mayRepair = may; }
 
     // Removes resume copies that are no longer needed. Only the process that
     // holds the instance lock (and so runs the engine) may call it.
@@ -71,6 +74,7 @@ private:
     std::unique_ptr<DraftStore> m_drafts;
     std::unique_ptr<JobCache> m_jobs;
     QList<SalvageReport> m_salvaged;
+    bool m_mayRepair = true;
 };
 
 } // namespace cdesk

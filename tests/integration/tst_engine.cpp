@@ -362,7 +362,7 @@ private Q_SLOTS:
         QCOMPARE(held.attempts, 3);
         QCOMPARE(nextAttempts.size(), 2); // two retries, each scheduled, none at once
         QCOMPARE(held.errorKind, u"server_error"_s);
-        QVERIFY2(held.lastError.contains(u"500"_s) && held.lastError.contains(u"after 3 attempt"_s),
+        QVERIFY2(held.lastError.contains(u"500"_s) && held.lastError.contains(u"3 time"_s),
                  qPrintable(held.lastError));
         QCOMPARE(serverCandidates(c.email).size(), 0);
 
@@ -372,6 +372,60 @@ private Q_SLOTS:
         m_engine->kick();
         QTRY_COMPARE_WITH_TIMEOUT(stateMovingTime(id), SubmissionState::Sent, kTimeoutMs);
         QCOMPARE(serverCandidates(c.email).size(), 1);
+    }
+
+    // The server made the candidate, but the store refused to record it (a
+    // full disk for a moment): the outcome is written at the engine's next
+    // look, and the candidate is not sent a second time.
+    void sentButNotRecorded_isRecordedLater_notSentAgain()
+    {
+        m_engine->setLookupBeforeCreate(false);
+        const Candidate c = candidate(u"unrecorded"_s);
+        const qint64 id = enqueue(c);
+        int outcomes = 0;
+        m_db->setFaultInjector([&outcomes](const QString &sql) {
+            // The first outcome written (markSent) fails; the rest work.
+            return sql.contains(u"SET state = ?"_s) && outcomes++ == 0;
+        });
+        m_engine->start();
+        QTRY_COMPARE_WITH_TIMEOUT(stateMovingTime(id), SubmissionState::Sent, kTimeoutMs);
+        m_db->setFaultInjector({});
+        const Submission sent = *m_outbox->get(id);
+        QVERIFY(outcomes >= 2);
+        QCOMPARE(sent.attempts, 1); // never claimed and sent again
+        QVERIFY(sent.serverId);
+        const QJsonArray onServer = serverCandidates(c.email);
+        QCOMPARE(onServer.size(), 1);
+        QCOMPARE(onServer.first().toObject().value(u"id"_s).toInteger(), *sent.serverId);
+    }
+
+    // Rows a crash left in Sending must be back to Pending before anything
+    // new is claimed: a recovery that fails at start and succeeds later must
+    // not take back the engine's own rows in flight and send them twice.
+    void recoveryFailsAtStart_nothingIsClaimedUntilItWorks()
+    {
+        m_engine->setLookupBeforeCreate(false);
+        const qint64 interrupted = enqueue(candidate(u"interrupted"_s));
+        QCOMPARE(m_outbox->claimDue(1).size(), 1); // in flight when the app died
+        const qint64 waiting = enqueue(candidate(u"waiting"_s));
+        sandbox::Faults slow;
+        slow.latencyMs = 300; // so a claimed row is still in flight at the next look
+        m_sandbox.setFaults(slow);
+        int recoveries = 0;
+        m_db->setFaultInjector([&recoveries](const QString &sql) {
+            // At start, and again at the first look.
+            return sql.contains(u"WHERE state = 'sending'"_s) && sql.startsWith(u"UPDATE"_s)
+                && recoveries++ < 2;
+        });
+        m_engine->start();
+        QVERIFY(flushEvents());
+        QCOMPARE(m_engine->inFlight(), 0); // nothing claimed while recovery is due
+        QCOMPARE(m_outbox->get(waiting)->state, SubmissionState::Pending);
+        QTRY_COMPARE_WITH_TIMEOUT(stateMovingTime(waiting), SubmissionState::Sent, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(stateMovingTime(interrupted), SubmissionState::Sent, kTimeoutMs);
+        m_db->setFaultInjector({});
+        QCOMPARE(m_outbox->get(waiting)->attempts, 1);
+        QCOMPARE(m_outbox->get(interrupted)->attempts, 2);
     }
 
     void existingEmail_needsDecision_thenUpdateChangesOnlyTheChangedFields()

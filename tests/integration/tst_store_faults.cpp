@@ -153,7 +153,7 @@ private:
             const auto waiting = outbox->enqueue(make(u"waiting"_s, true), &error);
             QVERIFY2(waiting, qPrintable(error));
             QVERIFY(QDir(outbox->filesDir()).mkpath(u"crashed.partial"_s));
-            clock.advance(Outbox::DefaultPruneGraceMs * 2);
+            clock.advance(Outbox::PartialGraceMs * 2);
         }
 
         // The fault: statement n of what follows fails, once.
@@ -202,7 +202,7 @@ private:
         engine->start();
         QVERIFY(drain(engine.get(), &clock, outbox));
         engine.reset();
-        clock.advance(Outbox::DefaultPruneGraceMs * 2);
+        clock.advance(Outbox::PartialGraceMs * 2);
         QVERIFY2(outbox->pruneFiles(&error) >= 0, qPrintable(error));
 
         verifyConsistent(*workspace, n, fault.failedSql);

@@ -586,12 +586,17 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(files + u"/leftover.partial/x.pdf"_s));
         QVERIFY(QFileInfo::exists(files + u"/unbound/y.pdf"_s));
 
-        // Once they have been quiet for the grace period, they go too.
+        // Once they have been quiet for the grace period, they go too; a
+        // temporary copy, whose batch may still be copying, gets a day.
         store.clock.set(
             QDateTime::currentDateTimeUtc().addMSecs(Outbox::DefaultPruneGraceMs + 60 * 1000));
-        QCOMPARE(store.outbox->pruneFiles(), 2);
-        QVERIFY(!QFileInfo::exists(files + u"/leftover.partial"_s));
+        QCOMPARE(store.outbox->pruneFiles(), 1);
         QVERIFY(!QFileInfo::exists(files + u"/unbound"_s));
+        QVERIFY(QFileInfo::exists(files + u"/leftover.partial"_s));
+        store.clock.set(
+            QDateTime::currentDateTimeUtc().addMSecs(Outbox::PartialGraceMs + 60 * 1000));
+        QCOMPARE(store.outbox->pruneFiles(), 1);
+        QVERIFY(!QFileInfo::exists(files + u"/leftover.partial"_s));
         QVERIFY(store.outbox->verifyResume(*store.outbox->get(failed.id)));
         QVERIFY(store.outbox->verifyResume(*store.outbox->get(pending.id)));
 
@@ -660,9 +665,18 @@ void TestOutbox::pruneFiles_keepsWhatAKeptAsideDatabaseNames()
     QSqlQuery(store.db->connection()).exec(u"DELETE FROM submissions"_s);
     QCOMPARE(rowCount(*store.db, u"submissions"_s), 0);
 
+    // A leftover changed after the damage cannot be named in the damaged file.
+    QVERIFY(QDir(store.outbox->filesDir()).mkpath(u"after-the-damage"_s));
+    QFile later(store.outbox->filesDir() + u"/after-the-damage/x.pdf"_s);
+    QVERIFY(later.open(QIODevice::WriteOnly));
+    QVERIFY(later.setFileTime(QDateTime::currentDateTimeUtc().addSecs(120),
+                              QFileDevice::FileModificationTime));
+    later.close();
+
     store.clock.set(QDateTime::currentDateTimeUtc().addDays(30));
-    QCOMPARE(store.outbox->pruneFiles(), 0);
+    QCOMPARE(store.outbox->pruneFiles(), 1);
     QVERIFY(QFileInfo::exists(pending.candidate.resumeFile));
+    QVERIFY(!QFileInfo::exists(store.outbox->filesDir() + u"/after-the-damage"_s));
 }
 
 void TestOutbox::commitThatFails_leavesNoBoundCopy_andPruneRebindsOneThatCommitted()

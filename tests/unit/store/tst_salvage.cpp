@@ -8,6 +8,7 @@
 #include "store/DraftStore.h"
 #include "store/HistoryStore.h"
 #include "store/Outbox.h"
+#include "store/Salvage.h"
 #include "store/Workspace.h"
 
 #include <QSqlQuery>
@@ -203,6 +204,101 @@ private Q_SLOTS:
         QCOMPARE(w.salvaged().constFirst().submissions, 3);
         QCOMPARE(w.outbox()->get(w.history()->page({}, 0, 1).constFirst().id)->idempotencyKey,
                  made.pending.idempotencyKey); // newest first
+    }
+
+    // A salvaged database that is damaged in turn: its rows come back in
+    // their latest state, not in the state the first damaged file kept, and
+    // nothing is brought back twice.
+    void salvagedDatabaseDamagedAgain_rowsComeBackInTheirLatestState()
+    {
+        QTemporaryDir dir;
+        FakeClock clock;
+        const Made made = fill(dir, &clock);
+        damageIndex(dbFile(dir), u"submissions_history"_s);
+        QString error;
+        {
+            Workspace first(dir.path(), &clock);
+            QVERIFY2(first.open(&error), qPrintable(error));
+            QCOMPARE(first.salvaged().constFirst().submissions, 3);
+            // The recovered pending row is sent from the new database.
+            const auto claimed = first.outbox()->claimDue(5);
+            QCOMPARE(claimed.size(), 1);
+            QCOMPARE(claimed.constFirst().idempotencyKey, made.pending.idempotencyKey);
+            QVERIFY(first.outbox()->markSent(claimed.constFirst().id, 4242));
+        }
+        clock.advance(60 * 1000); // the second backup gets a later name
+        damageIndex(dbFile(dir), u"submissions_history"_s);
+
+        Workspace second(dir.path(), &clock);
+        QVERIFY2(second.open(&error), qPrintable(error));
+        QCOMPARE(second.salvaged().size(), 1); // the newer file; the older one is done
+        QCOMPARE(second.history()->count({}), 3);
+        for (const Submission &s : second.history()->page({}, 0, 10)) {
+            if (s.idempotencyKey == made.pending.idempotencyKey) {
+                QCOMPARE(s.state, SubmissionState::Sent);
+                QCOMPARE(s.serverId, std::optional<qint64>(4242));
+            }
+        }
+        QCOMPARE(second.outbox()->claimDue(5).size(), 0); // nothing to send twice
+        QCOMPARE(second.drafts()->list().size(), 1);
+    }
+
+    // The new database refuses the rows (a full disk): nothing is marked,
+    // so it is read back at a later open instead of being lost.
+    void newDatabaseRefusesTheRows_salvageIsDeferred_andDoneLater()
+    {
+        QTemporaryDir dir;
+        FakeClock clock;
+        fill(dir, &clock);
+        const QString kept = dbFile(dir) + u".corrupt-20261101T000000Z"_s;
+        QVERIFY(QFile::rename(dbFile(dir), kept));
+        Database fresh(dbFile(dir), &clock);
+        QString error;
+        QVERIFY2(fresh.open(&error), qPrintable(error));
+        fresh.setFaultInjector([](const QString &sql) { return sql.startsWith(u"INSERT"_s); });
+        const SalvageReport refused = Salvage::recover(&fresh, kept, &clock);
+        QVERIFY(refused.deferred);
+        QVERIFY(!refused.problem.isEmpty());
+        QVERIFY(Salvage::describe({ refused }).contains(u"tried again"_s));
+        QCOMPARE(rowCount(fresh, u"submissions"_s), 0);
+        QCOMPARE(Salvage::pending(&fresh), QStringList { kept });
+
+        fresh.setFaultInjector({});
+        const SalvageReport done = Salvage::recover(&fresh, kept, &clock);
+        QVERIFY(!done.deferred);
+        QCOMPARE(done.submissions, 3);
+        QVERIFY(Salvage::pending(&fresh).isEmpty());
+    }
+
+    // A row the new schema refuses (a state damage garbled) is counted as
+    // unreadable, not silently taken for one already there.
+    void garbledRow_isCountedUnreadable_andTheRestComeBack()
+    {
+        QTemporaryDir dir;
+        FakeClock clock;
+        fill(dir, &clock);
+        {
+            auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"garble"_s);
+            db.setDatabaseName(dbFile(dir));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"PRAGMA ignore_check_constraints = ON"_s));
+            QVERIFY(
+                q.exec(u"UPDATE submissions SET state = 'garbled' WHERE name LIKE 'Failed%'"_s));
+            q.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"garble"_s);
+        const QString kept = dbFile(dir) + u".corrupt-20261101T000000Z"_s;
+        QVERIFY(QFile::rename(dbFile(dir), kept));
+
+        Workspace w(dir.path(), &clock);
+        QString error;
+        QVERIFY2(w.open(&error), qPrintable(error));
+        QCOMPARE(w.salvaged().size(), 1);
+        QCOMPARE(w.salvaged().constFirst().submissions, 2);
+        QCOMPARE(w.salvaged().constFirst().unreadable, 1);
+        QVERIFY(w.salvageNotice().contains(u"could not be read"_s));
     }
 };
 
