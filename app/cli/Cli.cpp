@@ -463,7 +463,8 @@ void Cli::runOutbox()
     // The window holds the outbox and sends it; wait for it the same way,
     // and take over should it go away.
     if (!m_json)
-        print(tr("Another Candidate Desk (the window) is sending the outbox; waiting for it."));
+        print(tr("Another Candidate Desk (a window or a command line) is sending the outbox; "
+                 "waiting for it."));
     m_poll = new QTimer(this);
     m_watchClock.start();
     connect(m_poll, &QTimer::timeout, this, [this] {
@@ -670,6 +671,9 @@ void Cli::watch(qint64 submissionId)
             m_poll->stop();
             startEngine();
             followEngine();
+            // The copy that went may have settled the row already: this
+            // engine would then never speak of it again.
+            checkWatched();
             return;
         }
         if (m_watchClock.elapsed() > (m_waitSeconds + 60) * 1000) {
