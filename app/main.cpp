@@ -21,6 +21,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QIcon>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
@@ -231,6 +232,16 @@ int runWindow(int argc, char *argv[])
                      [&engine, &settings] { engine.setConcurrency(settings->concurrency()); });
     QObject::connect(&engine, &cdesk::SubmissionEngine::serverLimitLearned, settings.get(),
                      [&settings](qint64 bytes) { settings->setMaxResumeBytes(bytes); });
+    // A window runs for days: the copies of what was sent go when the outbox
+    // has nothing in flight, at most every ten minutes, not only at start.
+    QElapsedTimer sinceTidy;
+    sinceTidy.start();
+    QObject::connect(&engine, &cdesk::SubmissionEngine::idle, &engine, [&] {
+        if (lock && sinceTidy.hasExpired(10 * 60 * 1000)) {
+            workspace.tidy();
+            sinceTidy.restart();
+        }
+    });
 
     // Pause the outbox while the machine is offline, where the platform can tell.
     if (QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {

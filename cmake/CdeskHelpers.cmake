@@ -4,7 +4,8 @@
 # Builds one QtTest executable that links the project's libraries (never the
 # executables) and registers it with CTest. Every test gets its own fixtures
 # path, a timeout, and QStandardPaths' test mode through the environment; GUI
-# tests run on the offscreen platform.
+# tests run on the offscreen platform. In a sanitizer build (CDESK_SANITIZE)
+# every test also gets the sanitizers' options and suppressions.
 function(cdesk_add_test)
   cmake_parse_arguments(ARG "GUI" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
   if(NOT ARG_NAME OR NOT ARG_SOURCES)
@@ -12,6 +13,9 @@ function(cdesk_add_test)
   endif()
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
+  endif()
+  if(CDESK_SANITIZE)
+    math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * 2") # everything runs slower under the sanitizers
   endif()
 
   add_executable(${ARG_NAME} ${ARG_SOURCES})
@@ -22,7 +26,8 @@ function(cdesk_add_test)
   add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME})
   # Tests live away from the app's folder: they name the PDF text helper.
   set(env "QT_LOGGING_RULES=qt.httpserver.debug=false"
-    "CANDIDATE_DESK_EXTRACT_HELPER=$<TARGET_FILE:candidate-desk-extract>")
+    "CANDIDATE_DESK_EXTRACT_HELPER=$<TARGET_FILE:candidate-desk-extract>"
+    ${CDESK_SANITIZER_TEST_ENVIRONMENT})
   if(ARG_GUI)
     list(APPEND env "QT_QPA_PLATFORM=offscreen")
     list(APPEND ARG_LABELS gui)

@@ -448,7 +448,14 @@ CandidateForm::CandidateForm(QWidget *parent)
     clear();
 }
 
-CandidateForm::~CandidateForm() = default;
+CandidateForm::~CandidateForm()
+{
+    // The fields outlive this body: QWidget deletes them later, and a field
+    // that loses focus then says editingFinished. Its handlers read d, which
+    // is gone by then, so they are cut first.
+    for (QObject *child : findChildren<QObject *>())
+        child->disconnect(this);
+}
 
 Candidate CandidateForm::candidate() const
 {

@@ -169,6 +169,11 @@ CandidatePane::CandidatePane(const Services &services, QWidget *parent)
 CandidatePane::~CandidatePane()
 {
     d->drafts->flush();
+    // The children outlive this body (QWidget deletes them later): the draft
+    // keeper flushes again as it goes, and a failure it reports then must not
+    // reach this pane's handlers, which read d.
+    for (QObject *child : findChildren<QObject *>())
+        child->disconnect(this);
 }
 
 CandidateForm *CandidatePane::form() const

@@ -2,6 +2,7 @@
 
 #include "PdfTextWorker.h"
 
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -656,19 +657,24 @@ private:
     CodePageDecoder m_decoder;
 };
 
-RawText readRtf(const QString &path, const ExtractLimits &limits)
+RawText readRtf(QIODevice &in, const ExtractLimits &limits)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return failed(cannotOpen(file.errorString()));
     TextBudget budget { limits.maxTextChars };
     TextSink sink(budget);
-    RtfReader reader(file, limits.maxInputBytes, sink);
+    RtfReader reader(in, limits.maxInputBytes, sink);
     reader.run();
     RawText raw;
     raw.text = sink.text();
     raw.truncated = sink.full() || reader.inputCut();
     return raw;
+}
+
+RawText readRtf(const QString &path, const ExtractLimits &limits)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return failed(cannotOpen(file.errorString()));
+    return readRtf(file, limits);
 }
 
 // ---------------------------------------------------------------------------
@@ -1202,8 +1208,13 @@ ExtractedText finished(RawText raw, const ExtractLimits &limits)
     }
     result.text = cleaned(raw.text);
     result.truncated = raw.truncated;
+    // Plain text and a PDF's text come here uncapped (the other readers cap
+    // as they go). Half a surrogate pair is no character: cut before it.
     if (result.text.size() > limits.maxTextChars) {
-        result.text.truncate(limits.maxTextChars);
+        qsizetype keep = limits.maxTextChars;
+        if (keep > 0 && result.text.at(keep - 1).isHighSurrogate())
+            --keep;
+        result.text.truncate(keep);
         result.truncated = true;
     }
     if (result.text.isEmpty()) {
@@ -1270,6 +1281,14 @@ ExtractedText extractFile(const QString &path, const ExtractLimits &limits,
 ExtractedText TextExtractor::extract(const QString &path, const ExtractLimits &limits)
 {
     return extractFile(path, limits, {});
+}
+
+ExtractedText TextExtractor::extractRtf(const QByteArray &rtf, const ExtractLimits &limits)
+{
+    QBuffer buffer;
+    buffer.setData(rtf);
+    buffer.open(QIODevice::ReadOnly);
+    return finished(readRtf(buffer, limits), limits);
 }
 
 QFuture<ExtractedText> TextExtractor::extractAsync(const QString &path, const ExtractLimits &limits)

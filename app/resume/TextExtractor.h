@@ -2,6 +2,7 @@
 
 #include "resume/ResumeInspector.h"
 
+#include <QByteArray>
 #include <QFuture>
 #include <QString>
 
@@ -58,6 +59,11 @@ public:
     // the future stops a running PDF helper at once.
     static QFuture<ExtractedText> extractAsync(const QString &path,
                                                const ExtractLimits &limits = {});
+
+    // For tests and fuzzing: the RTF reader alone, on bytes in memory, with the
+    // limits and the clean-up of extract(). The bytes are read as RTF whatever
+    // they hold (extract() judges the type by content first).
+    static ExtractedText extractRtf(const QByteArray &rtf, const ExtractLimits &limits = {});
 
     // candidate-desk-extract in QCoreApplication::applicationDirPath().
     static QString defaultHelperPath();

@@ -233,6 +233,19 @@ private Q_SLOTS:
         QCOMPARE(result.text, u"0123456789"_s);
     }
 
+    void plainText_capInsideSurrogatePair_cutBeforeIt()
+    {
+        // The cap falls between the two halves of an emoji (caught by fuzz_resume's checks):
+        // half a pair is no character, and the preview would show it as garbage.
+        ExtractLimits bounds = limits();
+        bounds.maxTextChars = 4;
+        const ExtractedText result
+            = extract(write(u"emoji.txt"_s, u"Ash😀 Rao\n"_s.toUtf8()), bounds);
+        QVERIFY(result.ok);
+        QVERIFY(result.truncated);
+        QCOMPARE(result.text, u"Ash"_s);
+    }
+
     void plainText_utf8CutByInputBound_staysUtf8()
     {
         // The bound falls inside "é": the cut must not turn the file into Windows-1252.
