@@ -5,32 +5,22 @@
 #include "MainWindow.h"
 #include "SandboxServer.h"
 #include "SettingsDialog.h"
-#include "api/ApiClient.h"
+#include "account/Account.h"
 #include "api/ApiEndpoint.h"
 #include "cli/Cli.h"
-#include "core/Clock.h"
 #include "intake/SubmissionEngine.h"
-#include "settings/KeychainBackend.h"
 #include "settings/Settings.h"
-#include "settings/TokenStore.h"
 #include "store/Database.h"
-#include "store/InstanceLock.h"
-#include "store/Outbox.h"
 #include "store/Workspace.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDir>
 #include <QElapsedTimer>
 #include <QIcon>
 #include <QMessageBox>
-#include <QNetworkAccessManager>
 #include <QNetworkInformation>
 #include <QThread>
 #include <QTimer>
-
-#include <cstdio>
-#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -93,14 +83,17 @@ void setApplicationNames()
     QCoreApplication::setApplicationVersion(QStringLiteral(CDESK_VERSION));
 }
 
-std::optional<cdesk::ApiEndpoint> startSandbox(SandboxHost *sandbox, QString *error)
+// The account may start the sandbox on the host when --sandbox asks for it.
+void offerSandbox(cdesk::Account *account, SandboxHost *sandbox)
 {
-    cdesk::sandbox::Options options;
-    options.dataDir = cdesk::sandbox::defaultDataDir();
-    sandbox->moveContext();
-    if (!sandbox->start(options, error))
-        return std::nullopt;
-    return cdesk::ApiEndpoint(sandbox->server()->baseUrl(), sandbox->server()->token());
+    account->setSandboxStarter([sandbox](QString *error) -> std::optional<cdesk::ApiEndpoint> {
+        cdesk::sandbox::Options options;
+        options.dataDir = cdesk::sandbox::defaultDataDir();
+        sandbox->moveContext();
+        if (!sandbox->start(options, error))
+            return std::nullopt;
+        return cdesk::ApiEndpoint(sandbox->server()->baseUrl(), sandbox->server()->token());
+    });
 }
 
 // candidate-desk jobs | submit | update | history | outbox: no window, no display.
@@ -108,9 +101,10 @@ int runCommandLine(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     setApplicationNames();
-    SandboxHost sandbox;
-    cdesk::Cli cli(QCoreApplication::arguments(), cdesk::Clock::system());
-    cli.setSandboxStarter([&sandbox](QString *error) { return startSandbox(&sandbox, error); });
+    SandboxHost sandbox; // outlives the account, whose calls may reach it
+    cdesk::Account account;
+    offerSandbox(&account, &sandbox);
+    cdesk::Cli cli(QCoreApplication::arguments(), &account);
     QObject::connect(&cli, &cdesk::Cli::finished, &app,
                      [](int code) { QCoreApplication::exit(code); });
     QTimer::singleShot(0, &cli, &cdesk::Cli::start);
@@ -165,26 +159,24 @@ int runWindow(int argc, char *argv[])
     parser.process(app);
 
     const QString title = QApplication::translate("main", "Candidate Desk");
-    const auto settings = cdesk::Settings::openDefault();
-    QNetworkAccessManager network;
-    auto apiUrl = [&] {
-        return parser.isSet(apiUrlOption) ? QUrl(parser.value(apiUrlOption)) : settings->apiUrl();
-    };
-    cdesk::TokenStore tokens(apiUrl(), std::make_unique<cdesk::KeychainBackend>());
+    SandboxHost sandbox; // outlives the account, whose calls may reach it
+    cdesk::Account account;
+    offerSandbox(&account, &sandbox);
+    if (parser.isSet(apiUrlOption))
+        account.setApiUrlOverride(QUrl(parser.value(apiUrlOption)));
+    cdesk::Settings *settings = account.settings();
 
     bool sandboxMode
-        = parser.isSet(sandboxOption) || (apiUrl().isEmpty() && settings->sandboxMode());
-    if (!sandboxMode && apiUrl().isEmpty()
-        && !firstRun(settings.get(), &tokens, &network, &sandboxMode))
+        = parser.isSet(sandboxOption) || (account.apiUrl().isEmpty() && settings->sandboxMode());
+    if (!sandboxMode && account.apiUrl().isEmpty()
+        && !firstRun(settings, account.tokens(), account.network(), &sandboxMode))
         return 0;
 
     // One window per data folder: two would send the same outbox.
-    const QString dataDir = cdesk::Workspace::defaultDataDir(sandboxMode);
     QString error;
-    QDir().mkpath(dataDir);
     bool heldElsewhere = false;
-    const auto lock = cdesk::InstanceLock::acquire(dataDir, &error, &heldElsewhere);
-    if (!lock && heldElsewhere) {
+    if (!account.lockDataDir(account.defaultDataDir(sandboxMode), &error, &heldElsewhere)
+        && heldElsewhere) {
         QMessageBox::information(nullptr, title, error);
         return 1;
     }
@@ -193,52 +185,36 @@ int runWindow(int argc, char *argv[])
     // says why, and it sends nothing, so it never races a copy that holds the
     // outbox later. Anywhere else (a full disk) it says why it cannot start.
     const QString lockError = error;
-    cdesk::Workspace workspace(dataDir, cdesk::Clock::system());
-    workspace.setMayRepair(lock != nullptr);
-    if (!workspace.open(&error)) {
+    if (!account.openWorkspace(&error)) {
         QMessageBox::critical(nullptr, title, error);
         return 1;
     }
-    if (!lock && !workspace.database()->isReadOnly()) {
+    cdesk::Workspace *workspace = account.workspace();
+    if (!account.holdsLock() && !workspace->database()->isReadOnly()) {
         QMessageBox::critical(nullptr, title, lockError);
         return 1;
     }
-    if (lock)
-        workspace.tidy();
-    if (const QString notice = workspace.salvageNotice(); !notice.isEmpty())
+    if (account.holdsLock())
+        workspace->tidy();
+    if (const QString notice = workspace->salvageNotice(); !notice.isEmpty())
         QMessageBox::warning(nullptr, title, notice);
 
-    SandboxHost sandbox;
-    cdesk::ApiClient api(&network, cdesk::Clock::system());
-    api.setTimeout(settings->timeoutMs());
     if (sandboxMode) {
-        const auto started = startSandbox(&sandbox, &error);
-        if (!started) {
-            QMessageBox::critical(
-                nullptr, title,
-                QApplication::translate("main", "The sandbox could not start: %1").arg(error));
+        if (!account.useSandbox(&error)) {
+            QMessageBox::critical(nullptr, title, error);
             return 1;
         }
-        api.setEndpoint(*started);
     } else {
-        api.setEndpoint(cdesk::ApiEndpoint(apiUrl(), {})); // the token arrives below
+        account.useApi(); // the token arrives below
     }
-    // What waits in the outbox goes only to the account it was queued for.
-    workspace.outbox()->setAccount(sandboxMode ? u"sandbox"_s
-                                               : cdesk::Outbox::accountFor(apiUrl()));
-    cdesk::SubmissionEngine engine(workspace.outbox(), &api, cdesk::Clock::system());
-    engine.setConcurrency(settings->concurrency());
-    QObject::connect(settings.get(), &cdesk::Settings::changed, &engine,
-                     [&engine, &settings] { engine.setConcurrency(settings->concurrency()); });
-    QObject::connect(&engine, &cdesk::SubmissionEngine::serverLimitLearned, settings.get(),
-                     [&settings](qint64 bytes) { settings->setMaxResumeBytes(bytes); });
+    cdesk::SubmissionEngine *engine = account.engine();
     // A window runs for days: the copies of what was sent go when the outbox
     // has nothing in flight, at most every ten minutes, not only at start.
     QElapsedTimer sinceTidy;
     sinceTidy.start();
-    QObject::connect(&engine, &cdesk::SubmissionEngine::idle, &engine, [&] {
-        if (lock && sinceTidy.hasExpired(10 * 60 * 1000)) {
-            workspace.tidy();
+    QObject::connect(engine, &cdesk::SubmissionEngine::idle, engine, [&] {
+        if (account.holdsLock() && sinceTidy.hasExpired(10 * 60 * 1000)) {
+            workspace->tidy();
             sinceTidy.restart();
         }
     });
@@ -248,20 +224,20 @@ int runWindow(int argc, char *argv[])
         auto online = [](QNetworkInformation::Reachability r) {
             return r != QNetworkInformation::Reachability::Disconnected;
         };
-        engine.setOnline(online(QNetworkInformation::instance()->reachability()));
+        engine->setOnline(online(QNetworkInformation::instance()->reachability()));
         QObject::connect(QNetworkInformation::instance(), &QNetworkInformation::reachabilityChanged,
-                         &engine, [&engine, online](QNetworkInformation::Reachability r) {
-                             engine.setOnline(online(r));
+                         engine, [engine, online](QNetworkInformation::Reachability r) {
+                             engine->setOnline(online(r));
                          });
     }
 
     cdesk::MainWindow::Services services;
-    services.workspace = &workspace;
-    services.engine = &engine;
-    services.api = &api;
-    services.settings = settings.get();
-    services.tokens = sandboxMode ? nullptr : &tokens;
-    services.network = &network;
+    services.workspace = workspace;
+    services.engine = engine;
+    services.api = account.api();
+    services.settings = settings;
+    services.tokens = sandboxMode ? nullptr : account.tokens();
+    services.network = account.network();
     services.sandbox = sandboxMode;
     cdesk::MainWindow window(services);
     window.show();
@@ -273,27 +249,22 @@ int runWindow(int argc, char *argv[])
             QCoreApplication::quit();
         });
 
-    const auto startSending = [&engine, &lock] {
-        if (lock)
-            engine.start();
+    const auto startSending = [engine, &account] {
+        if (account.holdsLock())
+            engine->start();
     };
     if (sandboxMode) {
         startSending();
     } else {
         // The token comes from the keychain (or CANDIDATE_DESK_TOKEN), asynchronously;
         // after the settings change, the address and the token are read again.
-        QObject::connect(&tokens, &cdesk::TokenStore::loaded, &window,
-                         [&](const QByteArray &token, cdesk::TokenStore::Location) {
-                             api.setEndpoint(cdesk::ApiEndpoint(apiUrl(), token));
-                             window.endpointChanged();
-                             startSending();
-                         });
-        QObject::connect(&window, &cdesk::MainWindow::settingsChanged, &tokens, [&] {
-            workspace.outbox()->setAccount(cdesk::Outbox::accountFor(apiUrl()));
-            tokens.setApiUrl(apiUrl());
-            tokens.load();
+        QObject::connect(&account, &cdesk::Account::tokenLoaded, &window, [&] {
+            window.endpointChanged();
+            startSending();
         });
-        tokens.load();
+        QObject::connect(&window, &cdesk::MainWindow::settingsChanged, &account,
+                         [&account] { account.loadToken(); });
+        account.loadToken();
     }
     return app.exec();
 }

@@ -1,10 +1,9 @@
 #include "ResumeSniffer.h"
 
-#include <QMimeDatabase>
-#include <QStringDecoder>
-#include <QtEndian>
+#include "resume/PlainTextSniff.h"
 
-#include <algorithm>
+#include <QMimeDatabase>
+#include <QtEndian>
 
 using namespace Qt::StringLiterals;
 
@@ -63,38 +62,6 @@ QString zipDocumentType(const QByteArray &data)
     return {};
 }
 
-// Text: no control characters other than tab, CR, LF and FF. UTF-16 needs its
-// byte order mark and must decode cleanly; any 8-bit text is accepted, since
-// Windows-1252 resumes are common.
-bool isPlainText(const QByteArray &data)
-{
-    QByteArrayView view(data);
-    QString decoded;
-    if (view.startsWith("\xFF\xFE") || view.startsWith("\xFE\xFF")) {
-        QStringDecoder decoder(view.startsWith("\xFF\xFE") ? QStringDecoder::Utf16LE
-                                                           : QStringDecoder::Utf16BE);
-        decoded = decoder(view.sliced(2));
-        if (decoder.hasError() || view.size() % 2 != 0)
-            return false;
-        // Qt 6.4's UTF-16 decoder lets a lone surrogate through: look ourselves.
-        for (qsizetype i = 0; i < decoded.size(); ++i) {
-            const QChar c = decoded.at(i);
-            if (c.isHighSurrogate() && i + 1 < decoded.size() && decoded.at(i + 1).isLowSurrogate())
-                ++i;
-            else if (c.isSurrogate())
-                return false;
-        }
-    } else {
-        if (view.contains('\0'))
-            return false;
-        decoded = QString::fromLatin1(view);
-    }
-    return std::none_of(decoded.begin(), decoded.end(), [](QChar c) {
-        const auto u = c.unicode();
-        return (u < 0x20 && u != '\t' && u != '\n' && u != '\r' && u != '\f') || u == 0x7f;
-    });
-}
-
 } // namespace
 
 QString sniffResumeType(const QByteArray &data)
@@ -120,7 +87,8 @@ QString sniffResumeType(const QByteArray &data)
     // formats (images, executables, archives) than we would list ourselves.
     const QMimeType mime = QMimeDatabase().mimeTypeForData(data);
     const bool utf16 = view.startsWith("\xFF\xFE") || view.startsWith("\xFE\xFF");
-    if ((utf16 || mime.inherits(u"text/plain"_s)) && isPlainText(data))
+    // The whole upload is judged, as the app judges a file's head.
+    if ((utf16 || mime.inherits(u"text/plain"_s)) && cdesk::isPlainText(data))
         return u"text/plain"_s;
     return {};
 }

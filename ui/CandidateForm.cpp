@@ -1,15 +1,16 @@
 #include "CandidateForm.h"
 
 #include "CustomFieldsEditor.h"
+#include "FieldMarks.h"
 #include "JobPicker.h"
 #include "ResumeDropZone.h"
 #include "SourcePicker.h"
+#include "core/Clock.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHash>
-#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -24,24 +25,8 @@ namespace cdesk {
 
 namespace {
 
-// The custom field the consent checkbox owns.
-const QString kConsentKey = u"consent_given_at"_s;
 const QString kCustomPrefix = u"custom_fields."_s;
 
-// extraState() keys.
-const QString kUpdateTarget = u"update_target"_s;
-const QString kConsent = u"consent_given_at"_s;
-const QString kOriginal = u"original"_s;
-const QString kTouched = u"touched"_s;
-const QString kCustomRows = u"custom_rows"_s;
-const QString kLastSource = u"last_source"_s;
-
-constexpr CandidateField kAllFields[] = {
-    CandidateField::Name,         CandidateField::Email,     CandidateField::Phone,
-    CandidateField::Resume,       CandidateField::ResumeUrl, CandidateField::JobId,
-    CandidateField::Source,       CandidateField::Industry,  CandidateField::Department,
-    CandidateField::CustomFields,
-};
 
 // Red text under a field, a red frame around it: drawn from properties, so
 // the palette and the platform style stay as they are everywhere else.
@@ -57,29 +42,6 @@ QLabel#formBanner {
     padding: 6px;
 }
 )"_s;
-
-void markInvalid(QWidget *widget, bool invalid)
-{
-    if (widget->property("invalid").toBool() == invalid)
-        return;
-    widget->setProperty("invalid", invalid);
-    widget->style()->unpolish(widget);
-    widget->style()->polish(widget);
-    widget->update();
-}
-
-// Server text is shown as it is, never as markup.
-QLabel *errorLabel(const QString &objectName, QWidget *parent)
-{
-    auto *label = new QLabel(parent);
-    label->setObjectName(objectName);
-    label->setProperty("fieldError", true);
-    label->setTextFormat(Qt::PlainText);
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    label->setVisible(false);
-    return label;
-}
 
 QString nullIfEmpty(const QString &text)
 {
@@ -101,6 +63,7 @@ public:
 
     CandidateForm *q = nullptr;
     CandidateValidator m_validator;
+    Clock *m_clock = Clock::system();
 
     QLabel *m_mode = nullptr;
     QLabel *m_banner = nullptr;
@@ -119,16 +82,15 @@ public:
     QLabel *m_consentError = nullptr;
     QPushButton *m_submit = nullptr;
     QList<TextField> m_textFields; // name, email, phone, industry, department
-    QJsonObject m_otherState; // extraState() keys that belong to others
+    // The draft's state as last set: the parts the form does not show (the
+    // queued submission, the original of a resume sent smaller) travel on.
+    DraftState m_state;
 
-    std::optional<qint64> m_updateTarget;
     QString m_consentGivenAt; // ISO 8601 UTC; empty: not given
     QString m_defaultSource;
-    // What setCandidate() loaded (or the server's record in startUpdate()):
-    // changedFields() measures against it.
-    Candidate m_original;
-    // Fields the recruiter changed; with m_original, what an update sends.
-    CandidateFields m_touched;
+    // Create or update, the baseline an update is measured against, and the
+    // fields the recruiter touched.
+    CandidateEdit m_edit;
     // Typed in since they were last checked: leaving them checks them.
     CandidateFields m_dirty;
     // Set while the form fills itself: nothing of that is the recruiter's edit.
@@ -202,7 +164,7 @@ public:
     {
         if (m_loading)
             return;
-        m_touched.insert(field);
+        m_edit.touch(field);
         Q_EMIT q->edited();
     }
 
@@ -220,42 +182,14 @@ public:
 
     void updateMode()
     {
-        if (m_updateTarget) {
+        if (const auto target = m_edit.updateTarget()) {
             m_mode->setText(CandidateForm::tr("Update #%1 — Submit changes only what you edit")
-                                .arg(*m_updateTarget));
-            m_submit->setText(CandidateForm::tr("Update #%1").arg(*m_updateTarget));
+                                .arg(*target));
+            m_submit->setText(CandidateForm::tr("Update #%1").arg(*target));
         } else {
             m_mode->setText(CandidateForm::tr("New candidate — Submit creates it"));
             m_submit->setText(CandidateForm::tr("Submit"));
         }
-    }
-
-    bool differs(CandidateField field, const Candidate &now) const
-    {
-        const Candidate &was = m_original;
-        switch (field) {
-        case CandidateField::Name:
-            return now.name != was.name;
-        case CandidateField::Email:
-            return now.email != was.email;
-        case CandidateField::Phone:
-            return now.phone != was.phone;
-        case CandidateField::Resume:
-            return now.resumeFile != was.resumeFile;
-        case CandidateField::ResumeUrl:
-            return now.resumeUrl != was.resumeUrl;
-        case CandidateField::JobId:
-            return now.jobId != was.jobId;
-        case CandidateField::Source:
-            return now.source != was.source;
-        case CandidateField::Industry:
-            return now.industry != was.industry;
-        case CandidateField::Department:
-            return now.department != was.department;
-        case CandidateField::CustomFields:
-            return now.customFields != was.customFields;
-        }
-        return false;
     }
 
     void build();
@@ -338,7 +272,7 @@ void CandidateForm::Private::build()
     auto *customLabel = new QLabel(CandidateForm::tr("Custom fields"), q);
     m_custom = new CustomFieldsEditor(q);
     m_custom->setObjectName(u"customFields"_s);
-    m_custom->setReservedKey(kConsentKey,
+    m_custom->setReservedKey(consentFieldKey(),
                              CandidateForm::tr("consent_given_at is recorded by the consent "
                                                "checkbox below. Tick the box instead."));
     customLabel->setBuddy(m_custom);
@@ -394,13 +328,11 @@ CandidateForm::CandidateForm(QWidget *parent)
         connect(edit, &QLineEdit::textEdited, this, [this, field, edit] {
             // The recruiter has looked at it: no longer "from the resume, check it".
             if (edit->property("autofilled").toBool()) {
-                edit->setProperty("autofilled", false);
+                setMark(edit, "autofilled", false);
                 edit->setToolTip({});
-                edit->style()->unpolish(edit);
-                edit->style()->polish(edit);
             }
             d->m_dirty.insert(field);
-            d->m_touched.insert(field); // edited() comes with textChanged, once
+            d->m_edit.touch(field); // edited() comes with textChanged, once
         });
         connect(edit, &QLineEdit::textChanged, this, [this] {
             if (!d->m_loading)
@@ -438,7 +370,7 @@ CandidateForm::CandidateForm(QWidget *parent)
         if (d->m_loading)
             return;
         // The moment of the tick is the record of consent; unticking withdraws it.
-        d->setConsent(checked ? QDateTime::currentDateTimeUtc().toString(Qt::ISODate) : QString());
+        d->setConsent(checked ? d->m_clock->now().toUTC().toString(Qt::ISODate) : QString());
         Private::showMessage(d->m_consentError, d->m_consent, {});
         d->touch(CandidateField::CustomFields);
     });
@@ -471,7 +403,7 @@ Candidate CandidateForm::candidate() const
     c.department = nullIfEmpty(d->m_department->text());
     c.customFields = d->m_custom->fields();
     if (!d->m_consentGivenAt.isEmpty())
-        c.customFields.insert(kConsentKey, d->m_consentGivenAt);
+        c.customFields.insert(consentFieldKey(), d->m_consentGivenAt);
     return c;
 }
 
@@ -491,11 +423,10 @@ void CandidateForm::setCandidate(const Candidate &candidate)
     d->m_industry->setText(candidate.industry);
     d->m_department->setText(candidate.department);
     QMap<QString, QString> custom = candidate.customFields;
-    d->setConsent(custom.take(kConsentKey));
+    d->setConsent(custom.take(consentFieldKey()));
     d->m_custom->setFields(custom);
 
-    d->m_original = candidate;
-    d->m_touched.clear();
+    d->m_edit.reset(candidate);
     d->m_dirty.clear();
     clearFieldErrors();
 }
@@ -508,10 +439,8 @@ QStringList CandidateForm::fillFromResume(const AutofillResult &fill)
         if (!entry || value.isEmpty() || !entry->edit->text().trimmed().isEmpty())
             return; // what the recruiter typed always wins
         entry->edit->setText(value);
-        entry->edit->setProperty("autofilled", true);
+        setMark(entry->edit, "autofilled", true);
         entry->edit->setToolTip(tr("Filled from the resume: please check it."));
-        entry->edit->style()->unpolish(entry->edit);
-        entry->edit->style()->polish(entry->edit);
         d->m_dirty.insert(field);
         d->touch(field);
         filled.append(label);
@@ -540,55 +469,29 @@ void CandidateForm::clear()
     {
         const QScopedValueRollback loading(d->m_loading, true);
         setCandidate({});
-        d->m_otherState = {};
+        d->m_state = {};
         d->m_source->setSource(d->m_defaultSource);
-        d->m_original = candidate(); // the default source is not an edit
+        d->m_edit.reset(candidate()); // the default source is not an edit
     }
     setUpdateTarget(std::nullopt);
 }
 
 void CandidateForm::setUpdateTarget(const std::optional<qint64> &id)
 {
-    d->m_updateTarget = id;
+    d->m_edit.setUpdateTarget(id);
     d->updateMode();
 }
 
 std::optional<qint64> CandidateForm::updateTarget() const
 {
-    return d->m_updateTarget;
+    return d->m_edit.updateTarget();
 }
 
 void CandidateForm::startUpdate(qint64 id, const Candidate &serverRecord)
 {
-    const Candidate typed = candidate();
     const QList<CustomFieldsEditor::Row> typedRows = d->m_custom->rows();
-    const CandidateFields touched = d->m_touched;
-
-    Candidate merged = serverRecord;
-    const auto keepTyped = [](QString &target, const QString &typedText) {
-        if (!typedText.trimmed().isEmpty())
-            target = typedText;
-    };
-    keepTyped(merged.name, typed.name);
-    keepTyped(merged.email, typed.email);
-    keepTyped(merged.phone, typed.phone);
-    keepTyped(merged.industry, typed.industry);
-    keepTyped(merged.department, typed.department);
-    // A source or a job the form started with (the default, the Talent Pool)
-    // is no reason to overwrite the record's; one the recruiter chose is.
-    if (touched.contains(CandidateField::Source) && !typed.source.trimmed().isEmpty())
-        merged.source = typed.source;
-    if (touched.contains(CandidateField::JobId))
-        merged.jobId = typed.jobId;
-    if (!typed.resumeFile.isEmpty() || !typed.resumeUrl.isEmpty()) {
-        merged.resumeFile = typed.resumeFile;
-        merged.resumeUrl = typed.resumeUrl;
-    }
-    for (auto it = typed.customFields.cbegin(); it != typed.customFields.cend(); ++it) {
-        if (!it.value().trimmed().isEmpty())
-            merged.customFields.insert(it.key(), it.value());
-    }
-
+    const Candidate merged = d->m_edit.startUpdate(id, candidate(), serverRecord);
+    const CandidateEdit edit = d->m_edit;
     {
         const QScopedValueRollback loading(d->m_loading, true);
         setCandidate(merged);
@@ -598,24 +501,18 @@ void CandidateForm::startUpdate(qint64 id, const Candidate &serverRecord)
                 d->m_custom->addRow(key, value);
         }
     }
-    d->m_original = serverRecord;
-    // Everything that differs from the record is the recruiter's.
-    d->m_touched = CandidateFields(std::cbegin(kAllFields), std::cend(kAllFields));
-    setUpdateTarget(id);
+    d->m_edit = edit; // setCandidate() took the merge as the baseline: the record is
+    d->updateMode();
 }
 
 CandidateFields CandidateForm::changedFields() const
 {
-    const Candidate now = candidate();
-    CandidateFields changed;
-    for (const CandidateField field : kAllFields) {
-        // The drop zone checks files in the background and may change them on
-        // its own, so the resume is judged by its value alone.
-        const bool resume = field == CandidateField::Resume || field == CandidateField::ResumeUrl;
-        if ((resume || d->m_touched.contains(field)) && d->differs(field, now))
-            changed.insert(field);
-    }
-    return changed;
+    return d->m_edit.changedFields(candidate());
+}
+
+void CandidateForm::setClock(Clock *clock)
+{
+    d->m_clock = clock;
 }
 
 void CandidateForm::setValidationOptions(const ValidationOptions &options)
@@ -634,11 +531,13 @@ void CandidateForm::setDefaultSource(const QString &source)
 {
     d->m_defaultSource = source;
     // A new, untouched form takes it now; a candidate being edited keeps theirs.
-    if (!d->m_updateTarget && !d->m_touched.contains(CandidateField::Source)
-        && d->m_source->source() == d->m_original.source) {
+    if (!d->m_edit.updateTarget() && !d->m_edit.isTouched(CandidateField::Source)
+        && d->m_source->source() == d->m_edit.baseline().source) {
         const QScopedValueRollback loading(d->m_loading, true);
         d->m_source->setSource(source);
-        d->m_original.source = nullIfEmpty(d->m_source->source());
+        Candidate baseline = d->m_edit.baseline();
+        baseline.source = nullIfEmpty(d->m_source->source());
+        d->m_edit.setBaseline(baseline);
     }
 }
 
@@ -660,7 +559,7 @@ bool CandidateForm::validateAll()
     // by the drop zone off the GUI thread; here only what needs no disk.
     QUrl url = d->m_resume->resumeUrl();
     QString resumeMessage = d->m_validator.checkResumeUrl(&url);
-    if (resumeMessage.isEmpty() && !d->m_updateTarget)
+    if (resumeMessage.isEmpty() && !d->m_edit.updateTarget())
         resumeMessage = d->m_validator.checkResumeGiven(d->m_resume->filePath(), url);
     if (!resumeMessage.isEmpty()) {
         d->m_resume->setError(resumeMessage);
@@ -710,7 +609,7 @@ void CandidateForm::setFieldErrors(const FieldErrors &errors)
             d->m_custom->setError(message);
         } else if (field.startsWith(kCustomPrefix)) {
             const QString key = field.mid(kCustomPrefix.size());
-            if (key == kConsentKey) {
+            if (key == consentFieldKey()) {
                 Private::showMessage(d->m_consentError, d->m_consent, message);
             } else if (!d->m_custom->setRowError(key, message)) {
                 banner.append(tr("%1: %2").arg(FieldErrors::label(field), message));
@@ -744,64 +643,43 @@ void CandidateForm::clearFieldErrors()
     d->m_banner->setVisible(false);
 }
 
-QJsonObject CandidateForm::extraState() const
+DraftState CandidateForm::draftState() const
 {
-    QJsonArray rows;
+    DraftState state = d->m_state;
+    state.edit = d->m_edit;
+    state.consentGivenAt = d->m_consentGivenAt;
+    state.customRows.clear();
     for (const auto &[key, value] : d->m_custom->rows())
-        rows.append(QJsonArray { key, value });
-    // Keys the form does not know (the pane's, such as the original of a
-    // resume sent as plain text) travel with the draft untouched.
-    QJsonObject state = d->m_otherState;
-    const QJsonObject own {
-        { kUpdateTarget,
-          d->m_updateTarget ? QJsonValue(*d->m_updateTarget) : QJsonValue(QJsonValue::Null) },
-        { kConsent,
-          d->m_consentGivenAt.isEmpty() ? QJsonValue(QJsonValue::Null)
-                                        : QJsonValue(d->m_consentGivenAt) },
-        { kOriginal, d->m_original.toStorageJson() },
-        { kTouched, QJsonArray::fromStringList(fieldNames(d->m_touched)) },
-        // Rows as typed: a row without a name yet is not in candidate().
-        { kCustomRows, rows },
-        // The window keeps this as the next candidate's default source.
-        { kLastSource, d->m_source->source() },
-    };
-    for (auto it = own.begin(); it != own.end(); ++it)
-        state.insert(it.key(), it.value());
+        state.customRows.append({ key, value });
+    state.lastSource = d->m_source->source();
     return state;
 }
 
-void CandidateForm::setExtraState(const QJsonObject &state)
+void CandidateForm::setDraftState(const DraftState &state)
 {
-    d->m_otherState = state;
-    for (const QString &key :
-         { kUpdateTarget, kConsent, kOriginal, kTouched, kCustomRows, kLastSource })
-        d->m_otherState.remove(key);
+    d->m_state = state;
     {
         const QScopedValueRollback loading(d->m_loading, true);
-        if (state.contains(kConsent))
-            d->setConsent(state.value(kConsent).toString());
-        if (state.value(kOriginal).isObject())
-            d->m_original = Candidate::fromStorageJson(state.value(kOriginal).toObject());
-        if (state.value(kTouched).isArray()) {
-            QStringList names;
-            const QJsonArray touched = state.value(kTouched).toArray();
-            for (const QJsonValue &name : touched)
-                names.append(name.toString());
-            d->m_touched = fieldsFromNames(names);
-        }
-        if (state.value(kCustomRows).isArray()) {
+        // What a draft does not name stays as setCandidate() left it.
+        if (!state.consentGivenAt.isEmpty())
+            d->setConsent(state.consentGivenAt);
+        const Candidate baseline = d->m_edit.baseline();
+        d->m_edit = state.edit;
+        if (!state.hasBaseline())
+            d->m_edit.setBaseline(baseline);
+        if (!state.customRows.isEmpty()) {
             QList<CustomFieldsEditor::Row> rows;
-            const QJsonArray array = state.value(kCustomRows).toArray();
-            for (const QJsonValue &row : array) {
-                const QJsonArray pair = row.toArray();
-                rows.append({ pair.at(0).toString(), pair.at(1).toString() });
-            }
+            for (const CustomFieldRow &row : state.customRows)
+                rows.append({ row.key, row.value });
             d->m_custom->setRows(rows);
         }
     }
-    const QJsonValue target = state.value(kUpdateTarget);
-    const qint64 id = target.toInteger(0);
-    setUpdateTarget(id > 0 ? std::optional<qint64>(id) : std::nullopt);
+    d->updateMode();
+}
+
+void CandidateForm::setOriginalResume(const QString &path)
+{
+    d->m_state.originalResume = path;
 }
 
 JobPicker *CandidateForm::jobPicker() const

@@ -2,16 +2,17 @@
 
 #include "model/Candidate.h"
 #include "model/CandidateValidator.h"
+#include "model/DraftState.h"
 #include "model/FieldErrors.h"
 #include "resume/Autofill.h"
 
-#include <QJsonObject>
 #include <QWidget>
 
 #include <optional>
 
 namespace cdesk {
 
+class Clock;
 class JobPicker;
 class ResumeDropZone;
 
@@ -41,6 +42,8 @@ public:
     // In update mode, the fields edited since setCandidate().
     CandidateFields changedFields() const;
 
+    // The consent checkbox records the time it was ticked: Clock::system() by default.
+    void setClock(Clock *clock);
     void setValidationOptions(const ValidationOptions &options);
     // Source presets come built in; the recruiter's name can be added to the source.
     void setRecruiterName(const QString &name);
@@ -54,10 +57,12 @@ public:
     void setFieldErrors(const FieldErrors &errors);
     void clearFieldErrors();
 
-    // State a draft keeps beyond the candidate: update target, consent, field
-    // marks. Round-trips through setExtraState().
-    QJsonObject extraState() const;
-    void setExtraState(const QJsonObject &state);
+    // State a draft keeps beyond the candidate: update target and baseline,
+    // consent, custom rows as typed. Round-trips through setDraftState().
+    DraftState draftState() const;
+    void setDraftState(const DraftState &state);
+    // A smaller copy replaced the chosen resume: the draft remembers the original.
+    void setOriginalResume(const QString &path);
 
     // What a resume says about the candidate, put into the fields that are
     // still empty (never over what the recruiter typed). Each filled field is

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "intake/IntakeSession.h"
 #include "model/Job.h"
 #include "model/Submission.h"
 
@@ -16,7 +17,6 @@ class DraftKeeper;
 class Settings;
 class SubmissionEngine;
 class Workspace;
-struct RemoteCandidate;
 struct ResumeReading;
 struct ShrinkResult;
 
@@ -40,6 +40,7 @@ public:
 
     CandidateForm *form() const;
     DraftKeeper *drafts() const;
+    IntakeSession *session() const;
 
     void submit(); // Ctrl+Enter
     void saveDraft(); // Ctrl+S
@@ -55,12 +56,10 @@ Q_SIGNALS:
     void draftsChanged();
 
 private:
-    void onSubmissionChanged(qint64 id, SubmissionState state);
-    void queuedFromDraft(const Submission &queued, const Submission &s, qint64 draftId);
-    void showResult(const Submission &submission);
-    void decideOnDuplicate(const Submission &submission);
-    void startUpdateFrom(const RemoteCandidate &remote, const QString &note);
-    void setResult(const QString &text, bool problem, bool offerSettings = false);
+    void bindSession();
+    void showNote(const IntakeSession::Note &note);
+    void decideOnDuplicate(const Submission &submission,
+                           const std::optional<RemoteCandidate> &existing);
     void readResume(const QString &path);
     void showReading(const std::optional<ResumeReading> &reading);
     void previewResumeText();

@@ -1,5 +1,7 @@
 #include "CustomFieldsEditor.h"
 
+#include "FieldMarks.h"
+
 #include "model/CandidateValidator.h"
 
 #include <QGridLayout>
@@ -20,18 +22,6 @@ namespace cdesk {
 namespace {
 
 const QString kField = u"custom_fields"_s;
-
-// The form's stylesheet draws the red frame from this property; a property
-// change needs a re-polish to show.
-void markInvalid(QWidget *widget, bool invalid)
-{
-    if (widget->property("invalid").toBool() == invalid)
-        return;
-    widget->setProperty("invalid", invalid);
-    widget->style()->unpolish(widget);
-    widget->style()->polish(widget);
-    widget->update();
-}
 
 } // namespace
 

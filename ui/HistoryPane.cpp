@@ -2,6 +2,7 @@
 
 #include "Dialogs.h"
 #include "HistoryDetails.h"
+#include "store/HistoryExport.h"
 #include "store/HistoryModel.h"
 #include "store/HistoryStore.h"
 
@@ -15,10 +16,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLocale>
 #include <QPointer>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QStyledItemDelegate>
@@ -37,8 +36,6 @@ namespace {
 
 constexpr int SearchDelayMs = 200; // typing "asha" runs one query, not four
 constexpr int RefreshIntervalMs = 250; // a CSV import changes rows many times a second
-constexpr int ExportPageSize = 500; // rows read and written per turn of the event loop
-constexpr int ExportOverlap = 50; // rows read again per page, see exportStep()
 
 // A QDateEdit cannot be empty: its minimum stands for "any date" and shows
 // as the special value text.
@@ -57,7 +54,7 @@ protected:
     {
         QStyledItemDelegate::initStyleOption(option, index);
         const auto state = SubmissionState(index.data(HistoryModel::StateRole).toInt());
-        if (state == SubmissionState::Failed || state == SubmissionState::NeedsDecision) {
+        if (isHeld(state)) {
             option->font.setBold(true);
             if (!(option->state & QStyle::State_Selected)) {
                 option->palette.setColor(QPalette::Text,
@@ -102,59 +99,6 @@ private:
     QCalendarWidget *m_calendar = nullptr;
 };
 
-// RFC 4180: a field with a quote, comma or line break is quoted, quotes doubled.
-// A field that a spreadsheet would run as a formula ("=HYPERLINK(...)" typed
-// into a career-page form) gets a leading apostrophe; phone numbers such as
-// "+91 98450 12345" are left as they are.
-QString csvField(const QString &text)
-{
-    QString value = text;
-    if (!value.isEmpty()) {
-        const QChar first = value.at(0);
-        const bool formula = first == u'=' || first == u'@' || first == u'\t' || first == u'\r';
-        const bool signedText = (first == u'+' || first == u'-')
-            && std::any_of(value.cbegin() + 1, value.cend(), [](QChar c) {
-                                    return !c.isDigit() && !QStringView(u" ()-./").contains(c);
-                                });
-        if (formula || signedText)
-            value.prepend(u'\'');
-    }
-    if (value.contains(u'"') || value.contains(u',') || value.contains(u'\n')
-        || value.contains(u'\r')) {
-        value.replace(u"\""_s, u"\"\""_s);
-        return u'"' + value + u'"';
-    }
-    return value;
-}
-
-QByteArray csvLine(const QStringList &fields)
-{
-    QStringList quoted;
-    quoted.reserve(fields.size());
-    for (const QString &field : fields)
-        quoted << csvField(field);
-    return (quoted.join(u',') + u"\r\n"_s).toUtf8();
-}
-
-// Newest first: created_at, then id, as HistoryStore::page() orders.
-bool isOlder(const Submission &s, const QDateTime &createdAt, qint64 id)
-{
-    return s.createdAt < createdAt || (s.createdAt == createdAt && s.id < id);
-}
-
-// One export in progress: read a page, write it, yield to the event loop.
-struct CsvExport
-{
-    HistoryFilter filter;
-    QString path;
-    QSaveFile file;
-    int offset = 0; // where the next page is read
-    int written = 0;
-    int total = 0; // the count when the export started, for the progress only
-    QDateTime lastCreatedAt; // the last row written: the next must be older
-    qint64 lastId = 0;
-};
-
 } // namespace
 
 class HistoryPane::Private
@@ -164,7 +108,10 @@ public:
         : q(q)
         , m_store(store)
         , m_model(new HistoryModel(store, q))
-    { }
+        , m_exportJob(new HistoryExport(store, q))
+    {
+        m_exportJob->setObjectName(u"historyExportJob"_s);
+    }
 
     void buildUi();
     HistoryFilter filterFromUi() const;
@@ -176,8 +123,8 @@ public:
     void fillJobs();
     QString jobText(const std::optional<qint64> &jobId) const;
     void exportTo(const QString &path);
-    void exportStep();
-    void exportFailed(const QString &path, const QString &why);
+    void exportProgress(int done, int total);
+    void exportFinished(const HistoryExport::Result &result);
 
     HistoryPane *q;
     HistoryStore *m_store;
@@ -197,12 +144,13 @@ public:
     QPushButton *m_retry = nullptr;
     QPushButton *m_update = nullptr;
     QPushButton *m_export = nullptr;
+    QPushButton *m_cancelExport = nullptr;
 
     QTimer m_searchTimer;
     QTimer m_refreshTimer;
     bool m_refreshPending = false;
     std::optional<Submission> m_current; // what the details and the buttons are about
-    std::unique_ptr<CsvExport> m_exportJob;
+    HistoryExport *m_exportJob;
 };
 
 void HistoryPane::Private::buildUi()
@@ -294,6 +242,10 @@ void HistoryPane::Private::buildUi()
     m_export = new QPushButton(tr("Export CSV…"));
     m_export->setObjectName(u"historyExport"_s);
     m_export->setToolTip(tr("Save the submissions shown as a CSV file"));
+    m_cancelExport = new QPushButton(tr("Cancel export"));
+    m_cancelExport->setObjectName(u"historyExportCancel"_s);
+    m_cancelExport->setToolTip(tr("Stop the export; no file is written"));
+    m_cancelExport->hide();
 
     // The search gets a row of its own: it is what the recruiter uses most.
     auto *searchRow = new QHBoxLayout;
@@ -326,6 +278,7 @@ void HistoryPane::Private::buildUi()
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_count);
     actions->addWidget(m_exportStatus, 1);
+    actions->addWidget(m_cancelExport);
     actions->addWidget(m_retry);
     actions->addWidget(m_update);
     actions->addWidget(m_export);
@@ -427,12 +380,7 @@ void HistoryPane::Private::refreshNow()
 void HistoryPane::Private::updateCount()
 {
     const int n = m_model->rowCount();
-    if (n == 0)
-        m_count->setText(tr("No submissions"));
-    else if (n == 1)
-        m_count->setText(tr("1 submission"));
-    else
-        m_count->setText(tr("%1 submissions").arg(QLocale().toString(n)));
+    m_count->setText(n == 0 ? tr("No submissions") : tr("%Ln submission(s)", nullptr, n));
 }
 
 void HistoryPane::Private::showCurrent()
@@ -454,106 +402,45 @@ void HistoryPane::Private::updateButtons()
     // Sending a duplicate again only meets the same 409: it needs "Update", not "Retry".
     m_retry->setEnabled(state == SubmissionState::Failed || state == SubmissionState::Cancelled);
     m_update->setEnabled(m_current && (m_current->serverId || m_current->duplicateOf));
-    m_export->setEnabled(!m_exportJob);
+    const bool exporting = m_exportJob->isRunning();
+    m_export->setEnabled(!exporting);
+    m_cancelExport->setVisible(exporting);
 }
 
 void HistoryPane::Private::exportTo(const QString &path)
 {
-    if (path.isEmpty() || m_exportJob)
+    if (path.isEmpty() || !m_exportJob->start(m_model->filter(), path))
         return;
-    auto job = std::make_unique<CsvExport>();
-    job->filter = m_model->filter();
-    job->path = path;
-    job->file.setFileName(path);
-    if (!job->file.open(QIODevice::WriteOnly)) {
-        exportFailed(path, job->file.errorString());
-        return;
-    }
-    job->total = m_model->rowCount();
-    // The byte order mark tells spreadsheets the file is UTF-8, so "Élodie"
-    // and "Müller" open as written.
-    job->file.write("\xEF\xBB\xBF");
-    job->file.write(csvLine({ tr("Time"), tr("Name"), tr("Email"), tr("Phone"), tr("Job"),
-                              tr("Source"), tr("Status"), tr("Server ID"), tr("Error"),
-                              tr("Resume file"), tr("Resume link") }));
-    m_exportJob = std::move(job);
     m_exportStatus->setText(tr("Exporting…"));
     updateButtons();
-    QTimer::singleShot(0, q, [this] { exportStep(); });
 }
 
-// One page per turn of the event loop: the window stays responsive and at
-// most one page is in memory. The store may change while the export runs
-// (new rows on top, rows leaving a status filter), which shifts offsets:
-// each page starts ExportOverlap rows early, rows not older than the last one
-// written are skipped, and a page that starts past the last row written is
-// read again from further back. So no row is written twice or missed.
-void HistoryPane::Private::exportStep()
+void HistoryPane::Private::exportProgress(int done, int total)
 {
-    CsvExport &job = *m_exportJob;
-    const QList<Submission> page = m_store->page(job.filter, job.offset, ExportPageSize);
-    // Each page after the first overlaps the one before, so it starts at or
-    // before the last row written. One that starts after it (or is empty)
-    // means rows before it left the filter: look back.
-    if (job.written > 0 && job.offset > 0
-        && (page.isEmpty() || isOlder(page.constFirst(), job.lastCreatedAt, job.lastId))) {
-        job.offset = qMax(0, job.offset - ExportPageSize);
-        QTimer::singleShot(0, q, [this] { exportStep(); });
-        return;
-    }
-    for (const Submission &s : page) {
-        if (job.written > 0 && !isOlder(s, job.lastCreatedAt, job.lastId))
-            continue;
-        job.file.write(csvLine({ s.createdAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s),
-                                 s.candidate.name, s.candidate.email, s.candidate.phone,
-                                 jobText(s.candidate.jobId), s.candidate.source,
-                                 HistoryDetails::statusText(s.state),
-                                 s.serverId ? QString::number(*s.serverId) : QString(), s.lastError,
-                                 s.originalResumeName, s.candidate.resumeUrl.toString() }));
-        job.lastCreatedAt = s.createdAt;
-        job.lastId = s.id;
-        ++job.written;
-    }
-    if (job.file.error() != QFileDevice::NoError) {
-        exportFailed(job.path, job.file.errorString());
-        return;
-    }
-    if (page.size() == ExportPageSize) {
-        job.offset += ExportPageSize - ExportOverlap;
-        if (job.total > 0) {
-            m_exportStatus->setText(
-                tr("Exporting… %1%").arg(qMin(99, int(qint64(job.written) * 100 / job.total))));
-        }
-        QTimer::singleShot(0, q, [this] { exportStep(); });
-        return;
-    }
-    // page() answers an unreadable store with no rows, as it answers the end.
-    if (page.isEmpty() && job.offset < m_store->count(job.filter)) {
-        exportFailed(job.path, tr("the history could not be read."));
-        return;
-    }
-    if (!job.file.commit()) {
-        exportFailed(job.path, job.file.errorString());
-        return;
-    }
-    const QString name = QFileInfo(job.path).fileName();
-    const int written = job.written;
-    m_exportJob.reset();
-    m_exportStatus->setText(
-        written == 1 ? tr("Exported 1 submission to %1").arg(name)
-                     : tr("Exported %1 submissions to %2").arg(QLocale().toString(written), name));
-    updateButtons();
+    if (total > 0 && done < total)
+        m_exportStatus->setText(tr("Exporting… %1%").arg(int(qint64(done) * 100 / total)));
 }
 
-void HistoryPane::Private::exportFailed(const QString &path, const QString &why)
+void HistoryPane::Private::exportFinished(const HistoryExport::Result &result)
 {
-    m_exportJob.reset(); // QSaveFile without commit(): no half-written file is left
-    m_exportStatus->clear();
     updateButtons();
-    Dialogs::tell(q, QMessageBox::Warning, tr("Could not export the history"),
-                  tr("The file %1 could not be written: %2\n\nChoose another folder or file "
-                     "name and try again.")
-                      .arg(QDir::toNativeSeparators(path), why));
+    const QString name = QFileInfo(result.path).fileName();
+    switch (result.outcome) {
+    case HistoryExport::Outcome::Written:
+        m_exportStatus->setText(
+            tr("Exported %Ln submission(s) to %1", nullptr, result.rows).arg(name));
+        return;
+    case HistoryExport::Outcome::Cancelled:
+        m_exportStatus->setText(tr("Export cancelled: no file was written."));
+        return;
+    case HistoryExport::Outcome::Failed:
+        m_exportStatus->clear();
+        Dialogs::tell(q, QMessageBox::Warning, tr("Could not export the history"),
+                      tr("The file %1 could not be written: %2\n\nChoose another folder or file "
+                         "name and try again.")
+                          .arg(QDir::toNativeSeparators(result.path), result.error));
+        return;
+    }
 }
 
 HistoryPane::HistoryPane(HistoryStore *store, QWidget *parent)
@@ -610,6 +497,11 @@ HistoryPane::HistoryPane(HistoryStore *store, QWidget *parent)
         if (d->m_current)
             Q_EMIT updateRequested(*d->m_current);
     });
+    connect(d->m_exportJob, &HistoryExport::progress, this,
+            [this](int done, int total) { d->exportProgress(done, total); });
+    connect(d->m_exportJob, &HistoryExport::finished, this,
+            [this](const HistoryExport::Result &result) { d->exportFinished(result); });
+    connect(d->m_cancelExport, &QPushButton::clicked, d->m_exportJob, &HistoryExport::cancel);
     connect(d->m_export, &QPushButton::clicked, this, [this] {
         const QString suggested
             = tr("candidate-desk-history-%1.csv").arg(QDate::currentDate().toString(Qt::ISODate));
@@ -650,6 +542,7 @@ void HistoryPane::setJobTitles(const QHash<qint64, QString> &titles)
 {
     d->m_jobTitles = titles;
     d->m_model->setJobTitles(titles);
+    d->m_exportJob->setJobTitles(titles);
     d->fillJobs();
     if (d->m_current) {
         d->m_details->showSubmission(*d->m_current, d->m_store->attempts(d->m_current->id),

@@ -1,5 +1,8 @@
 #include "JobPicker.h"
 
+#include "core/Clock.h"
+#include "intake/JobDirectory.h"
+
 #include <QAbstractListModel>
 #include <QEvent>
 #include <QFont>
@@ -8,12 +11,15 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QPointer>
 #include <QScopedValueRollback>
 #include <QSortFilterProxyModel>
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -255,12 +261,12 @@ QString ageText(qint64 seconds)
         return JobPicker::tr("less than a minute ago");
     const qint64 minutes = seconds / 60;
     if (minutes < 60)
-        return JobPicker::tr("%1 min ago").arg(minutes);
+        return JobPicker::tr("%n min ago", nullptr, int(minutes));
     const qint64 hours = minutes / 60;
     if (hours < 24)
-        return hours == 1 ? JobPicker::tr("1 hour ago") : JobPicker::tr("%1 hours ago").arg(hours);
-    const qint64 days = hours / 24;
-    return days == 1 ? JobPicker::tr("1 day ago") : JobPicker::tr("%1 days ago").arg(days);
+        return JobPicker::tr("%n hour(s) ago", nullptr, int(hours));
+    const qint64 days = qMin<qint64>(hours / 24, std::numeric_limits<int>::max());
+    return JobPicker::tr("%n day(s) ago", nullptr, int(days));
 }
 
 void markInvalid(QWidget *widget, bool invalid)
@@ -280,6 +286,9 @@ class JobPicker::Private : public QObject
 {
 public:
     JobPicker *q = nullptr;
+    Clock *m_clock = nullptr;
+    QPointer<JobDirectory> m_directory;
+    QMetaObject::Connection m_directoryConnections[3];
     QLineEdit *m_search = nullptr;
     QListView *m_list = nullptr;
     QLabel *m_chosen = nullptr;
@@ -357,9 +366,8 @@ public:
             m_status->setText(JobPicker::tr("Jobs not loaded yet: refresh to fetch them."));
             return;
         }
-        const QString age = m_fetchedAt.isValid()
-            ? ageText(m_fetchedAt.secsTo(QDateTime::currentDateTimeUtc()))
-            : QString();
+        const QString age
+            = m_fetchedAt.isValid() ? ageText(m_fetchedAt.secsTo(m_clock->now())) : QString();
         if (m_fromCache) {
             m_status->setText(age.isEmpty()
                                   ? JobPicker::tr("Offline — jobs from an earlier session")
@@ -368,8 +376,7 @@ public:
         }
         const auto open = std::count_if(m_model->jobs().cbegin(), m_model->jobs().cend(),
                                         [](const Job &job) { return job.open; });
-        QString count
-            = open == 1 ? JobPicker::tr("1 open job") : JobPicker::tr("%1 open jobs").arg(open);
+        const QString count = JobPicker::tr("%n open job(s)", nullptr, int(open));
         m_status->setText(age.isEmpty() ? count : JobPicker::tr("%1, updated %2").arg(count, age));
     }
 
@@ -435,10 +442,15 @@ protected:
 };
 
 JobPicker::JobPicker(QWidget *parent)
+    : JobPicker(Clock::system(), parent)
+{ }
+
+JobPicker::JobPicker(Clock *clock, QWidget *parent)
     : QWidget(parent)
     , d(std::make_unique<Private>())
 {
     d->q = this;
+    d->m_clock = clock;
     d->m_search = new QLineEdit(this);
     d->m_search->setObjectName(u"jobSearch"_s);
     d->m_search->setPlaceholderText(tr("Search jobs by title, department or location"));
@@ -513,7 +525,11 @@ JobPicker::JobPicker(QWidget *parent)
                     && d->m_list->selectionModel()->isSelected(current))
                     d->choose(d->idAt(current), true);
             });
-    connect(d->m_refresh, &QToolButton::clicked, this, &JobPicker::refreshRequested);
+    connect(d->m_refresh, &QToolButton::clicked, this, [this] {
+        Q_EMIT refreshRequested();
+        if (d->m_directory)
+            d->m_directory->load();
+    });
 
     // "3 min ago" has to keep telling the truth while the window stays open.
     d->m_ageTimer = new QTimer(this);
@@ -589,6 +605,32 @@ void JobPicker::focusSearch()
 {
     d->m_search->setFocus(Qt::ShortcutFocusReason);
     d->m_search->selectAll();
+}
+
+void JobPicker::bind(JobDirectory *directory)
+{
+    for (const auto &connection : d->m_directoryConnections)
+        QObject::disconnect(connection);
+    d->m_directory = directory;
+    if (!directory)
+        return;
+    d->m_clock = directory->clock();
+    auto showJobs = [this] {
+        setJobs(d->m_directory->jobs(), d->m_directory->fetchedAt(), d->m_directory->fromCache());
+    };
+    auto showState = [this] {
+        setLoading(d->m_directory->state() == JobDirectory::State::Loading);
+    };
+    d->m_directoryConnections[0] = connect(directory, &JobDirectory::jobsChanged, this, showJobs);
+    d->m_directoryConnections[1] = connect(directory, &JobDirectory::stateChanged, this, showState);
+    // A refused token is about the list: the picker says so where the jobs would be.
+    d->m_directoryConnections[2] = connect(directory, &JobDirectory::loaded, this, [this] {
+        if (d->m_directory->tokenRefused())
+            setError(d->m_directory->errorMessage());
+    });
+    if (directory->hasList())
+        showJobs();
+    showState();
 }
 
 } // namespace cdesk

@@ -8,12 +8,13 @@
 #include "SettingsDialog.h"
 #include "StoreBanner.h"
 #include "api/ApiClient.h"
+#include "core/Clock.h"
 #include "intake/DraftKeeper.h"
+#include "intake/JobDirectory.h"
 #include "intake/SubmissionEngine.h"
 #include "settings/Settings.h"
 #include "store/DraftStore.h"
 #include "store/HistoryStore.h"
-#include "store/JobCache.h"
 #include "store/Outbox.h"
 #include "store/Workspace.h"
 
@@ -23,7 +24,6 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
-#include <QPointer>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTimer>
@@ -45,8 +45,8 @@ public:
     StoreBanner *banner = nullptr;
     QMenu *draftsMenu = nullptr;
     QTimer *historyRefresh = nullptr;
+    JobDirectory *jobs = nullptr;
     bool quitWithoutSaving = false;
-    QPointer<ApiCall> jobsCall;
 };
 
 MainWindow::MainWindow(const Services &services, QWidget *parent)
@@ -54,6 +54,8 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
     , d(std::make_unique<Private>())
 {
     d->services = services;
+    if (!d->services.clock)
+        d->services.clock = Clock::system();
     setWindowTitle(services.sandbox ? tr("Candidate Desk — Sandbox") : tr("Candidate Desk"));
     resize(1200, 760);
 
@@ -109,8 +111,7 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
             d->candidate->loadForUpdate(target);
     });
     connect(d->candidate, &CandidatePane::openSettingsRequested, this, &MainWindow::openSettings);
-    connect(d->candidate->form()->jobPicker(), &JobPicker::refreshRequested, this,
-            &MainWindow::reloadJobs);
+    bindJobs();
 
     setPendingCount(services.workspace->outbox()->pendingCount());
     d->candidate->restoreLatestDraft();
@@ -127,6 +128,11 @@ CandidatePane *MainWindow::candidatePane() const
 HistoryPane *MainWindow::historyPane() const
 {
     return d->history;
+}
+
+JobDirectory *MainWindow::jobDirectory() const
+{
+    return d->jobs;
 }
 
 void MainWindow::createActions()
@@ -222,53 +228,34 @@ void MainWindow::endpointChanged()
     d->services.engine->kick();
 }
 
-void MainWindow::reloadJobs()
+void MainWindow::bindJobs()
 {
-    JobPicker *picker = d->candidate->form()->jobPicker();
-    if (!d->services.api->endpoint().hasToken()) {
-        // The token comes from the keychain a moment after start: no request
-        // (and no "refused" message) before it is there.
-        d->reachability->setText(tr("Waiting for the API token…"));
-        return;
-    }
-    // A newer request replaces an older one; a late old answer must not win.
-    if (d->jobsCall)
-        d->jobsCall->cancel();
-    picker->setLoading(true);
-    d->reachability->setText(tr("Connecting…"));
-    ApiCall *call = d->services.api->listJobs();
-    d->jobsCall = call;
-    connect(call, &ApiCall::finished, this, [this, picker](const ApiResult &result) {
-        if (result.error == ApiError::Cancelled)
-            return;
-        picker->setLoading(false);
-        JobCache *cache = d->services.workspace->jobCache();
-        QList<Job> jobs = result.jobs;
-        bool fromCache = false;
-        if (result.ok()) {
-            cache->replace(jobs);
-            d->reachability->setText(tr("Connected"));
+    d->jobs = new JobDirectory(d->services.api, d->services.workspace->jobCache(),
+                               d->services.clock, this);
+    d->candidate->form()->jobPicker()->bind(d->jobs);
+    connect(d->jobs, &JobDirectory::stateChanged, this, [this](JobDirectory::State state) {
+        d->reachability->setText(d->jobs->stateText());
+        if (state == JobDirectory::State::Live)
             d->reachability->setToolTip({});
-        } else {
-            // Offline (or refused): the last list we had, and how old it is.
-            jobs = cache->jobs();
-            fromCache = true;
-            d->reachability->setText(tr("Not reachable"));
-            d->reachability->setToolTip(result.message);
-            statusBar()->showMessage(result.message, 15000);
-            if (result.error == ApiError::BadToken)
-                picker->setError(result.message);
-        }
-        picker->setJobs(jobs,
-                        fromCache ? cache->fetchedAt().value_or(QDateTime())
-                                  : QDateTime::currentDateTimeUtc(),
-                        fromCache);
+        else if (state == JobDirectory::State::Offline)
+            d->reachability->setToolTip(d->jobs->errorMessage());
+    });
+    connect(d->jobs, &JobDirectory::jobsChanged, this, [this] {
         QHash<qint64, QString> titles;
-        for (const Job &job : jobs)
+        for (const Job &job : d->jobs->jobs())
             titles.insert(job.id, job.title);
         d->history->setJobTitles(titles);
-        Q_EMIT jobsLoaded(int(jobs.size()), fromCache);
     });
+    connect(d->jobs, &JobDirectory::loaded, this, [this](int count, bool fromCache) {
+        if (fromCache)
+            statusBar()->showMessage(d->jobs->errorMessage(), 15000);
+        Q_EMIT jobsLoaded(count, fromCache);
+    });
+}
+
+void MainWindow::reloadJobs()
+{
+    d->jobs->load();
 }
 
 void MainWindow::openSettings()

@@ -9,7 +9,9 @@ namespace cdesk {
 
 class ApiClient;
 class CandidatePane;
+class Clock;
 class HistoryPane;
+class JobDirectory;
 class Settings;
 class SubmissionEngine;
 class TokenStore;
@@ -31,6 +33,7 @@ public:
         Settings *settings = nullptr;
         TokenStore *tokens = nullptr; // may be null (sandbox mode)
         QNetworkAccessManager *network = nullptr;
+        Clock *clock = nullptr; // null: the system clock
         bool sandbox = false;
     };
 
@@ -39,6 +42,7 @@ public:
 
     CandidatePane *candidatePane() const;
     HistoryPane *historyPane() const;
+    JobDirectory *jobDirectory() const;
 
     void reloadJobs();
     void setPendingCount(int pending);
@@ -58,6 +62,7 @@ protected:
 private:
     void createActions();
     void createStatusBar();
+    void bindJobs();
     void fillDraftsMenu();
 
     class Private;

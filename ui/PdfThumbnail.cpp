@@ -1,45 +1,42 @@
 #include "PdfThumbnail.h"
 
+#include "resume/PdfThumbnailWorker.h"
+
+#include <QPromise>
 #include <QtConcurrent/QtConcurrentRun>
-
-#include <poppler-qt6.h>
-
-#include <memory>
 
 namespace cdesk {
 
-QImage PdfThumbnail::render(const QString &path, const QSize &bounds)
+PdfThumbnailImage PdfThumbnail::render(const QString &path, const QSize &bounds,
+                                       const ExtractLimits &limits,
+                                       const std::function<bool()> &cancelled)
 {
-    if (bounds.isEmpty())
-        return {};
-    const std::unique_ptr<Poppler::Document> document = Poppler::Document::load(path);
-    if (!document || document->isLocked() || document->numPages() < 1)
-        return {};
-    document->setRenderHint(Poppler::Document::Antialiasing);
-    document->setRenderHint(Poppler::Document::TextAntialiasing);
-    const std::unique_ptr<Poppler::Page> page = document->page(0);
-    if (!page)
-        return {};
-
-    // Render at the resolution that fits the bounds, not at 72 dpi and scale:
-    // a large page rendered whole would cost far more than the thumbnail.
-    const QSizeF points = page->pageSizeF(); // 1/72 inch
-    if (points.width() <= 0 || points.height() <= 0)
-        return {};
-    const qreal scale = qMin(bounds.width() / points.width(), bounds.height() / points.height());
-    const qreal dpi = 72.0 * scale;
-    QImage image = page->renderToImage(dpi, dpi);
-    if (image.isNull())
-        return {};
-    // Rounding in Poppler can overshoot the bounds by a pixel.
-    if (image.width() > bounds.width() || image.height() > bounds.height())
-        image = image.scaled(bounds, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-    return image;
+    PdfThumbnailImage result;
+    const PdfThumbnailBytes drawn = PdfThumbnailWorker::run(path, bounds, limits, cancelled);
+    result.problem = drawn.problem;
+    if (drawn.png.isEmpty())
+        return result;
+    // Our own helper's PNG, decoded here off the GUI thread all the same, and
+    // only as PNG: no other image reader sees these bytes.
+    QImage image = QImage::fromData(drawn.png, "PNG");
+    if (image.isNull() || image.width() > bounds.width() || image.height() > bounds.height()) {
+        result.problem = PdfThumbnailWorker::cannotBeDrawn();
+        return result;
+    }
+    result.image = image;
+    return result;
 }
 
-QFuture<QImage> PdfThumbnail::renderAsync(const QString &path, const QSize &bounds)
+QFuture<PdfThumbnailImage> PdfThumbnail::renderAsync(const QString &path, const QSize &bounds,
+                                                     const ExtractLimits &limits)
 {
-    return QtConcurrent::run(&PdfThumbnail::render, path, bounds);
+    return QtConcurrent::run(
+        [](QPromise<PdfThumbnailImage> &promise, const QString &file, const QSize &size,
+           const ExtractLimits &helper) {
+            promise.addResult(
+                render(file, size, helper, [&promise] { return promise.isCanceled(); }));
+        },
+        path, bounds, limits);
 }
 
 } // namespace cdesk

@@ -1,24 +1,40 @@
 #pragma once
 
+#include "resume/TextExtractor.h"
+
 #include <QFuture>
 #include <QImage>
 #include <QSize>
 #include <QString>
 
+#include <functional>
+
 namespace cdesk {
 
-// The first page of a PDF as an image, rendered with Poppler. A QImage, not a
-// QPixmap, so it can be made on a worker thread; the GUI thread turns it into
-// a pixmap.
+// The first page of a PDF as an image, or why there is none.
+struct PdfThumbnailImage
+{
+    QImage image; // null: no thumbnail
+    QString problem; // plain words; empty when cancelled or drawn
+};
+
+// The first page of a PDF as an image, drawn by the candidate-desk-extract
+// helper process (PdfThumbnailWorker), never by Poppler in the app: a PDF that
+// crashes or hangs the reader costs a thumbnail, not the recruiter's form. A
+// QImage, not a QPixmap, so it can be made on a worker thread; the GUI thread
+// turns it into a pixmap.
 class PdfThumbnail
 {
 public:
-    // Fits the page within bounds, keeping its proportions. A null image when
-    // the file is not a PDF Poppler can open, is locked by a password, or has
-    // no pages.
-    static QImage render(const QString &path, const QSize &bounds);
+    // Blocks up to limits.pdfTimeoutMs: for a worker thread. The page fits
+    // within bounds, keeping its proportions.
+    static PdfThumbnailImage render(const QString &path, const QSize &bounds,
+                                    const ExtractLimits &limits = {},
+                                    const std::function<bool()> &cancelled = {});
     // The same on the global thread pool: never render on the GUI thread.
-    static QFuture<QImage> renderAsync(const QString &path, const QSize &bounds);
+    // Cancelling the future stops a running helper at once.
+    static QFuture<PdfThumbnailImage> renderAsync(const QString &path, const QSize &bounds,
+                                                  const ExtractLimits &limits = {});
 };
 
 } // namespace cdesk

@@ -68,6 +68,12 @@ public:
     explicit Private(ResumeDropZone *zone)
         : q(zone)
     { }
+    // A helper still drawing a thumbnail for a zone that is gone is stopped.
+    ~Private() override
+    {
+        if (m_thumbnailJob)
+            m_thumbnailJob->cancel();
+    }
 
     void build();
     void inspect(const QString &path);
@@ -108,6 +114,8 @@ public:
     // thumbnail must survive a refused drop that leaves the file in place).
     quint64 m_inspection = 0;
     quint64 m_fileGeneration = 0;
+    // The thumbnail being drawn, if any, so a newer file can stop it.
+    QFutureWatcher<PdfThumbnailImage> *m_thumbnailJob = nullptr;
 };
 
 void ResumeDropZone::Private::build()
@@ -135,6 +143,8 @@ void ResumeDropZone::Private::build()
     m_thumbnail->setFixedSize(kThumbnailBounds);
     m_thumbnail->setAlignment(Qt::AlignCenter);
     m_thumbnail->setAccessibleName(ResumeDropZone::tr("First page of the resume"));
+    m_thumbnail->setTextFormat(Qt::PlainText);
+    m_thumbnail->setWordWrap(true);
     m_thumbnail->hide();
     m_name = plainLabel(u"resumeName"_s, m_fileBox);
     m_name->show();
@@ -245,22 +255,42 @@ void ResumeDropZone::Private::onInspected(const ResumeInfo &info)
 
 void ResumeDropZone::Private::renderThumbnail()
 {
+    // The helper still drawing the previous file is stopped: its answer would
+    // be thrown away, and it holds a worker thread meanwhile.
+    if (m_thumbnailJob) {
+        m_thumbnailJob->cancel();
+        m_thumbnailJob = nullptr;
+    }
     m_thumbnail->clear();
+    m_thumbnail->setToolTip({});
     m_thumbnail->hide();
     if (!m_file || m_file->mimeType != u"application/pdf"_s)
         return;
     const quint64 generation = m_fileGeneration;
     const qreal ratio = q->devicePixelRatioF();
-    auto *watcher = new QFutureWatcher<QImage>(q);
+    auto *watcher = new QFutureWatcher<PdfThumbnailImage>(q);
+    m_thumbnailJob = watcher;
     QObject::connect(watcher, &QFutureWatcherBase::finished, q, [this, watcher, generation, ratio] {
         watcher->deleteLater();
-        if (generation != m_fileGeneration)
+        if (m_thumbnailJob == watcher)
+            m_thumbnailJob = nullptr;
+        // Another file was dropped, or Remove pressed, while this one was drawn.
+        if (generation != m_fileGeneration || watcher->isCanceled()
+            || watcher->future().resultCount() == 0)
             return;
-        QImage image = watcher->result();
-        // A PDF Poppler cannot draw still goes: the server judges the bytes,
-        // and the name, type and size are shown all the same.
-        if (image.isNull())
+        const PdfThumbnailImage drawn = watcher->result();
+        if (drawn.image.isNull()) {
+            // A PDF the helper cannot draw (damaged, locked, or the helper
+            // crashed or ran out of time) still goes: the server judges the
+            // bytes, and the name, type and size are shown all the same.
+            if (!drawn.problem.isEmpty()) {
+                m_thumbnail->setText(ResumeDropZone::tr("No preview"));
+                m_thumbnail->setToolTip(drawn.problem);
+                m_thumbnail->show();
+            }
             return;
+        }
+        QImage image = drawn.image;
         image.setDevicePixelRatio(ratio);
         m_thumbnail->setPixmap(QPixmap::fromImage(image));
         m_thumbnail->show();

@@ -41,11 +41,6 @@ public:
                    QWidget *parent = nullptr);
     ~SettingsDialog() override;
 
-    // What a finished "Test connection" means for the recruiter, in plain
-    // words; never the token. apiUrl names the server, timeoutMs the wait
-    // that ran out. Public so every outcome can be checked without a server
-    // that misbehaves in just that way.
-    static QString describeOutcome(const ApiResult &result, const QUrl &apiUrl, int timeoutMs);
 
     // The presets of the default source, as sent to the API.
     static QStringList sourcePresets();

@@ -308,4 +308,102 @@ ApiResult ApiResult::fromReply(const ReplyFacts &f)
     return r;
 }
 
+// "api.example.com" or "127.0.0.1:8080": how the recruiter typed the server,
+// without the path (and never any user info).
+QString serverName(const QUrl &url)
+{
+    QString name = url.host();
+    if (name.isEmpty())
+        return url.toDisplayString(QUrl::RemoveUserInfo);
+    if (name.contains(u':'))
+        name = u'[' + name + u']'; // an IPv6 address
+    if (url.port() != -1)
+        name += u':' + QString::number(url.port());
+    return name;
+}
+
+QString describeConnectionTest(const ApiResult &result, const QUrl &apiUrl, int timeoutMs)
+{
+    // Only the server's name and our own words: ApiResult's messages are
+    // written for a submission ("it will be tried again"), and nothing here
+    // may ever carry the token.
+    const QString server = serverName(apiUrl);
+    const int status = result.httpStatus;
+    switch (result.error) {
+    case ApiError::None: {
+        const int jobs = int(result.jobs.size());
+        // Without an English translation loaded, "%n job(s)" would show as
+        // written; the singular gets its own sentence instead.
+        if (jobs == 0)
+            return tr("Connected: no open jobs yet. Candidates can still go to the Talent Pool.");
+        if (jobs == 1)
+            return tr("Connected: 1 open job");
+        return tr("Connected: %n open jobs", nullptr, jobs);
+    }
+    case ApiError::BadToken:
+        return tr("The token was refused. Copy it again from your ATS's API settings.");
+    case ApiError::NotAllowed:
+        return tr("The token was accepted, but it may not list jobs. Ask your ATS administrator "
+                  "for a token that may read jobs and add candidates.");
+    case ApiError::Timeout: {
+        const int seconds = std::max(1, (timeoutMs + 500) / 1000);
+        if (seconds == 1)
+            return tr("No answer within 1 second. Check the address and your connection.");
+        return tr("No answer within %n seconds. Check the address and your connection.", nullptr,
+                  seconds);
+    }
+    case ApiError::Network:
+        return tr("Cannot reach %1. Check the address and your connection.").arg(server);
+    case ApiError::Tls:
+        return tr("The secure connection to %1 failed. Check the address; if it is right, ask "
+                  "your IT team whether a proxy intercepts HTTPS.")
+            .arg(server);
+    case ApiError::Redirect: {
+        const QString target = QUrl(result.redirectTarget).host();
+        return tr("%1 sent the request on to %2. It was not followed, so your token stays safe. "
+                  "Check the address: copy it again from your ATS's API settings.")
+            .arg(server, target.isEmpty() ? tr("another address") : target);
+    }
+    case ApiError::NotFound:
+        return tr("%1 answered, but there is no Candidate API at this address (HTTP 404). Check "
+                  "the address: copy it again from your ATS's API settings; it usually ends "
+                  "in /api/v1.")
+            .arg(server);
+    case ApiError::BadResponse:
+        return tr("Something answered at %1, but not as the Candidate API does. Check the "
+                  "address: it usually ends in /api/v1.")
+            .arg(server);
+    case ApiError::Throttled:
+        return tr("%1 asked to slow down. Try again in a minute.").arg(server);
+    case ApiError::ServerError:
+        if (status == 502 || status == 503 || status == 504 || status == 408)
+            return tr("%1 is unavailable right now (HTTP %2). Try again in a few minutes.")
+                .arg(server)
+                .arg(status);
+        if (status >= 500)
+            return tr("%1 had a problem (HTTP %2). Try again later; if it keeps happening, tell "
+                      "your ATS administrator.")
+                .arg(server)
+                .arg(status);
+        return tr("%1 refused the request (HTTP %2). Check the address: it usually ends in "
+                  "/api/v1.")
+            .arg(server)
+            .arg(status);
+    case ApiError::LocalProblem:
+        // ApiEndpoint::problem() or the like: about the address, never the token's text.
+        return result.message;
+    case ApiError::Cancelled:
+        return tr("The test was stopped.");
+    case ApiError::FieldErrors:
+    case ApiError::Duplicate:
+    case ApiError::TooLarge:
+    case ApiError::IdempotencyConflict:
+        break; // answers to a write; listing jobs never gets them from a real API
+    }
+    return tr("%1 answered in an unexpected way (HTTP %2). Check the address: it usually ends "
+              "in /api/v1.")
+        .arg(server)
+        .arg(status);
+}
+
 } // namespace cdesk

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QNetworkReply>
 #include <QString>
+#include <QUrl>
 
 #include <optional>
 
@@ -87,6 +88,15 @@ struct ApiResult
     static ApiResult fromReply(const ReplyFacts &facts);
     static ApiResult local(ApiError error, const QString &message);
 };
+
+// Every reply in the recruiter's words lives in ApiResult.cpp: a submission's
+// in ApiResult::message (set by fromReply), a connection test's here.
+// "api.example.com" or "127.0.0.1:8080": the server as typed, without the
+// path and never any user info.
+QString serverName(const QUrl &url);
+// What a finished "Test connection" (listing jobs) means, in plain words;
+// never the token. apiUrl names the server, timeoutMs the wait that ran out.
+QString describeConnectionTest(const ApiResult &result, const QUrl &apiUrl, int timeoutMs);
 
 } // namespace cdesk
 

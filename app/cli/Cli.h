@@ -1,7 +1,6 @@
 #pragma once
 
-#include "api/ApiEndpoint.h"
-#include "model/Submission.h"
+#include "cli/CliOutput.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -9,27 +8,25 @@
 #include <QStringList>
 
 #include <functional>
-#include <memory>
-#include <optional>
 
-class QNetworkAccessManager;
 class QTimer;
 
 namespace cdesk {
 
-class ApiClient;
-class Clock;
-class InstanceLock;
-class Settings;
+class Account;
 class SubmissionEngine;
-class TokenStore;
-class Workspace;
-struct ApiResult;
+struct Submission;
 
 // The headless command line in the same executable:
 //   candidate-desk jobs | submit | update ID | history | outbox [--retry]
 // Submissions go through the same outbox as the window's, so they show in
 // its history. Runs on the event loop and emits finished() with the exit code.
+//
+// It takes the account it works on (main.cpp builds the product's; a test
+// hands in one over a temporary folder and a memory token) and uses the
+// account's clock, the one its engine uses too. This file parses and opens
+// the account and runs the small commands; SubmitCommand and OutboxCommand
+// run the two that send, CliOutput says what came of it.
 class Cli : public QObject
 {
     Q_OBJECT
@@ -48,66 +45,55 @@ public:
         = 6, // not sent, and not tried again by itself: the server or connection needs a person
     };
 
-    using SandboxStarter = std::function<std::optional<ApiEndpoint>(QString *error)>;
-
     static bool isCommand(const QString &argument);
 
-    Cli(QStringList arguments, Clock *clock, QObject *parent = nullptr);
+    Cli(QStringList arguments, Account *account, QObject *parent = nullptr);
     ~Cli() override;
 
-    // main.cpp owns the sandbox; the command line asks for it with --sandbox.
-    void setSandboxStarter(SandboxStarter starter) { m_sandboxStarter = std::move(starter); }
-
     void start();
+
+    // For the commands (SubmitCommand, OutboxCommand).
+    Account *account() const { return m_account; }
+    const QCommandLineParser &options() const { return m_parser; }
+    CliOutput &output() { return m_output; }
+    // Takes the outbox when no other copy holds it; only its holder sends.
+    bool takeLock();
+    // The engine, running in this copy, watched for a store that keeps
+    // refusing; null until startEngine().
+    SubmissionEngine *engine() const { return m_engine; }
+    void startEngine();
+    // Another copy holds the outbox and sends it: look every so often, and
+    // take it over (tookOver()) should that copy go away, so nothing waits
+    // for nobody. look(overdue): overdue once the wait is past --wait and a
+    // minute more for the other copy's answers.
+    void waitForOtherCopy(std::function<void()> tookOver, std::function<void(bool overdue)> look);
+    // Whether a row due then is past what --wait lets this run wait for.
+    bool waitsTooLong(const QDateTime &nextAttempt) const;
+    bool isDone() const { return m_done; }
+    // Prints what became of the submission and ends with its exit code.
+    void report(const Submission &submission);
+    void fail(int code, const QString &message);
+    void done(int code);
 
 Q_SIGNALS:
     void finished(int exitCode);
 
 private:
-    void addOptions();
+    void openWorkspace(const QString &command);
     void withEndpoint(std::function<void()> next);
     void runJobs();
     void runHistory();
     void runInspectResume(const QString &path);
-    void runOutbox();
-    void runSubmit(bool update);
-    void startEngine();
-    void watch(qint64 submissionId);
-    void checkWatched();
-    void report(const Submission &submission);
-    void drainOutbox();
-    int sentCount() const;
-    void onOutboxIdle();
-    void finishOutboxRun();
-    bool waitsTooLong(const QDateTime &nextAttempt) const;
-    bool takeLock();
-
-    void fail(int code, const QString &message);
-    void done(int code);
-    void print(const QString &text);
-    void printJson(const QJsonValue &value);
 
     QStringList m_arguments;
-    Clock *m_clock;
+    Account *m_account;
     QCommandLineParser m_parser;
-    SandboxStarter m_sandboxStarter;
-    bool m_json = false;
-
-    std::unique_ptr<Settings> m_settings;
-    std::unique_ptr<Workspace> m_workspace;
-    std::unique_ptr<InstanceLock> m_lock;
-    std::unique_ptr<QNetworkAccessManager> m_network;
-    std::unique_ptr<TokenStore> m_tokens;
-    ApiClient *m_api = nullptr;
+    CliOutput m_output;
     SubmissionEngine *m_engine = nullptr;
     QTimer *m_poll = nullptr;
-    QElapsedTimer m_watchClock;
     QElapsedTimer m_storeTrouble; // since when the store refuses the engine
-    qint64 m_watched = 0;
     qint64 m_waitSeconds = 60;
-    int m_sentAtStart = 0;
     bool m_done = false;
-    bool m_tidied = false;
 };
 
 } // namespace cdesk

@@ -54,10 +54,10 @@ bool DraftKeeper::setCurrentId(qint64 id)
     return true;
 }
 
-void DraftKeeper::edited(const Candidate &candidate, const QJsonObject &extra)
+void DraftKeeper::edited(const Candidate &candidate, const DraftState &state)
 {
     m_candidate = candidate;
-    m_extra = extra;
+    m_state = state;
     m_dirty = true;
     m_timer->start();
 }
@@ -70,7 +70,7 @@ bool DraftKeeper::flush()
     Draft draft;
     draft.id = m_currentId;
     draft.candidate = m_candidate;
-    draft.extra = m_extra;
+    draft.state = m_state;
     QString error;
     const qint64 id = m_store->save(draft, &error);
     if (id == 0) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/Candidate.h"
+#include "model/DraftState.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -37,7 +38,7 @@ public:
     bool setCurrentId(qint64 id);
 
     // Something changed: save it after the delay.
-    void edited(const Candidate &candidate, const QJsonObject &extra);
+    void edited(const Candidate &candidate, const DraftState &state);
     // Save now what is pending; true when nothing is left unsaved.
     bool flush();
     bool hasUnsavedChanges() const { return m_dirty; }
@@ -55,7 +56,7 @@ private:
     QTimer *m_retry;
     qint64 m_currentId = 0;
     Candidate m_candidate;
-    QJsonObject m_extra;
+    DraftState m_state;
     bool m_dirty = false;
 };
 

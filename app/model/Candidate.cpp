@@ -114,6 +114,11 @@ std::optional<CandidateField> fieldFromName(const QString &name)
     return std::nullopt;
 }
 
+QString consentFieldKey()
+{
+    return u"consent_given_at"_s;
+}
+
 QStringList fieldNames(const CandidateFields &fields)
 {
     QStringList names;

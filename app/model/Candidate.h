@@ -37,6 +37,10 @@ std::optional<CandidateField> fieldFromName(const QString &name);
 QStringList fieldNames(const CandidateFields &fields);
 CandidateFields fieldsFromNames(const QStringList &names);
 
+// The custom field that records when the candidate agreed to be added
+// (ISO 8601 UTC): the form's consent checkbox owns it, and a draft keeps it.
+QString consentFieldKey();
+
 // What the recruiter sends: every writable field of the contract. A null
 // QString is "not set" (sent as null or left out); jobId empty is the Talent Pool.
 struct Candidate

@@ -27,6 +27,25 @@ enum class SubmissionKind {
     Update, // GET, apply the edits, PUT /candidates/{targetId}/
 };
 
+// What each state promises, in one place:
+// waiting: the outbox sends it by itself (now, or at nextAttemptAt);
+// held: not sent, and not sent by itself: a person must act;
+// settled: nothing more happens to it by itself (sent, held, or cancelled).
+constexpr bool isWaiting(SubmissionState state)
+{
+    return state == SubmissionState::Pending || state == SubmissionState::Sending;
+}
+constexpr bool isHeld(SubmissionState state)
+{
+    return state == SubmissionState::Failed || state == SubmissionState::NeedsDecision;
+}
+constexpr bool isSettled(SubmissionState state)
+{
+    return !isWaiting(state);
+}
+
+// The one mapping of states and kinds to stored names: these names are in
+// the outbox and history tables, the CLI's --json and its --state option.
 QString stateName(SubmissionState state); // "pending", "sending", ...
 // The state in the recruiter's words: "Waiting", "Sent", "Needs a decision"...
 QString stateLabel(SubmissionState state);
@@ -56,6 +75,10 @@ struct Submission
     QString errorKind; // the ApiResult kind of the last failure, "" when none
     FieldErrors fieldErrors; // the server's field errors, when that is why it failed
     QString source; // where it came from: "form", "cli", "csv:<file>", ...
+
+    bool isWaiting() const { return cdesk::isWaiting(state); }
+    bool isHeld() const { return cdesk::isHeld(state); }
+    bool isSettled() const { return cdesk::isSettled(state); }
 };
 
 } // namespace cdesk

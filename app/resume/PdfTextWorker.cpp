@@ -1,9 +1,8 @@
 #include "PdfTextWorker.h"
 
-#include <QCoreApplication>
-#include <QDeadlineTimer>
+#include "ExtractMessages.h"
+
 #include <QFileInfo>
-#include <QProcess>
 #include <QStringList>
 
 #include <algorithm>
@@ -14,27 +13,37 @@ namespace cdesk {
 
 namespace {
 
-QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
-{
-    return QCoreApplication::translate("TextExtractor", text, disambiguation, n);
-}
+using namespace ExtractMessages;
 
-// How often a waiting worker looks at the clock and at a cancel.
-constexpr int kPollMs = 50;
-// Starting a small executable takes milliseconds; this only catches a broken system.
-constexpr int kStartMs = 10'000;
-// A killed process is gone at once; this only bounds a wait on a zombie.
-constexpr int kReapMs = 5'000;
-
-QString fillByHand()
+// Why a run of the helper gave no text, when the helper itself is the reason;
+// empty when it ended by itself and its exit status tells the rest.
+QString runProblem(const PdfHelperRun &run, const ExtractLimits &limits, bool *timedOut)
 {
-    return tr("Fill in the form by hand; the file itself can still be sent as it is.");
-}
-
-void stop(QProcess &process)
-{
-    process.kill();
-    process.waitForFinished(kReapMs);
+    switch (run.outcome) {
+    case PdfHelperRun::Outcome::NotStarted:
+        return tr("Candidate Desk cannot read the text of PDF files here: its PDF reader (%1) is "
+                  "missing or cannot be started. Reinstall Candidate Desk to bring it back.")
+                   .arg(QFileInfo(run.program).fileName())
+            + u' ' + fillByHand();
+    case PdfHelperRun::Outcome::Cancelled:
+        return tr("Reading the resume was cancelled.");
+    case PdfHelperRun::Outcome::TimedOut: {
+        *timedOut = true;
+        const int seconds = std::max(1, (limits.pdfTimeoutMs + 999) / 1000);
+        return tr("Reading this PDF took too long (more than %n second(s)), so Candidate Desk "
+                  "stopped. The PDF may be damaged or unusually complex.",
+                  nullptr, seconds)
+            + u' ' + fillByHand();
+    }
+    case PdfHelperRun::Outcome::Crashed:
+        return tr("The PDF reader stopped unexpectedly on this file, so its text cannot be read. "
+                  "The PDF may be damaged; Candidate Desk itself is fine.")
+            + u' ' + fillByHand();
+    case PdfHelperRun::Outcome::Finished:
+    case PdfHelperRun::Outcome::OutputCut:
+        break;
+    }
+    return {};
 }
 
 } // namespace
@@ -43,77 +52,22 @@ ExtractedText PdfTextWorker::run(const QString &path, const ExtractLimits &limit
                                  const std::function<bool()> &cancelled)
 {
     ExtractedText result;
-    const QString helper
-        = limits.helperPath.isEmpty() ? TextExtractor::defaultHelperPath() : limits.helperPath;
-
-    QProcess process;
-    process.setProgram(helper);
-    // "--" so that a file whose name starts with a dash is never taken for an option.
-    process.setArguments({ u"--max-chars"_s, QString::number(limits.maxTextChars), u"--"_s, path });
-    process.setStandardInputFile(QProcess::nullDevice());
-    // Poppler reports every oddity of a PDF on stderr: nothing the recruiter
-    // can act on, and unbounded.
-    process.setStandardErrorFile(QProcess::nullDevice());
-    process.start(QIODevice::ReadOnly);
-    if (!process.waitForStarted(kStartMs)) {
-        result.problem = tr("Candidate Desk cannot read the text of PDF files here: its PDF "
-                            "reader (%1) is missing or cannot be started. Reinstall Candidate "
-                            "Desk to bring it back.")
-                             .arg(QFileInfo(helper).fileName())
-            + u' ' + fillByHand();
-        stop(process);
-        return result;
-    }
-
     // The helper cuts the text itself; this bound only keeps a misbehaving
     // helper from filling our memory. UTF-8 takes at most 3 bytes per UTF-16
     // unit, plus one form feed per page.
     const qint64 maxOutput = qint64(limits.maxTextChars) * 3 + 1024 * 1024;
-    QByteArray output;
-    bool outputCut = false;
-    const QDeadlineTimer deadline(std::max(0, limits.pdfTimeoutMs));
-    while (process.state() != QProcess::NotRunning) {
-        if (cancelled && cancelled()) {
-            stop(process);
-            result.problem = tr("Reading the resume was cancelled.");
-            return result;
-        }
-        if (deadline.hasExpired()) {
-            stop(process);
-            const int seconds = std::max(1, (limits.pdfTimeoutMs + 999) / 1000);
-            result.timedOut = true;
-            result.problem = tr("Reading this PDF took too long (more than %n second(s)), so "
-                                "Candidate Desk stopped. The PDF may be damaged or unusually "
-                                "complex.",
-                                nullptr, seconds)
-                + u' ' + fillByHand();
-            return result;
-        }
-        // Waiting for the end drains the pipe as it goes, so the helper never
-        // blocks on a full pipe; the slice keeps the clock and a cancel in view.
-        const int slice = int(std::min<qint64>(deadline.remainingTime(), kPollMs));
-        process.waitForFinished(slice);
-        output += process.readAllStandardOutput();
-        if (output.size() > maxOutput) {
-            stop(process);
-            outputCut = true;
-            break;
-        }
-    }
-    output += process.readAllStandardOutput();
-
-    if (!outputCut && process.exitStatus() == QProcess::CrashExit) {
-        result.problem = tr("The PDF reader stopped unexpectedly on this file, so its text "
-                            "cannot be read. The PDF may be damaged; Candidate Desk itself is "
-                            "fine.")
-            + u' ' + fillByHand();
+    // "--" so that a file whose name starts with a dash is never taken for an option.
+    const PdfHelperRun run = PdfHelper::run(
+        { u"--max-chars"_s, QString::number(limits.maxTextChars), u"--"_s, path }, limits,
+        maxOutput, cancelled);
+    result.problem = runProblem(run, limits, &result.timedOut);
+    if (!result.problem.isEmpty())
         return result;
-    }
 
-    const auto status = outputCut ? PdfHelperExit::Truncated : PdfHelperExit(process.exitCode());
-    if (output.size() > maxOutput)
-        output.truncate(maxOutput);
-    const QString decoded = QString::fromUtf8(output);
+    const auto status = run.outcome == PdfHelperRun::Outcome::OutputCut
+        ? PdfHelperExit::Truncated
+        : PdfHelperExit(run.exitCode);
+    const QString decoded = QString::fromUtf8(run.output);
     QStringList pages = decoded.split(u'\f');
     // Every page ends with a form feed: what follows the last one is no page.
     pages.removeLast();
@@ -142,7 +96,7 @@ ExtractedText PdfTextWorker::run(const QString &path, const ExtractLimits &limit
     default:
         result.problem = tr("The PDF reader failed on this file (status %1), so its text cannot "
                             "be read.")
-                             .arg(process.exitCode())
+                             .arg(run.exitCode)
             + u' ' + fillByHand();
         return result;
     }

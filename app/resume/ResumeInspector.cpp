@@ -1,16 +1,15 @@
 #include "ResumeInspector.h"
 
+#include "PlainTextSniff.h"
+#include "ZipWalk.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QMimeDatabase>
-#include <QStringDecoder>
 #include <QtConcurrent/QtConcurrentRun>
 #include <QtEndian>
 
-#include <quazip/quazip.h>
-#include <quazip/quazipfile.h>
-#include <quazip/quazipfileinfo.h>
 
 #include <algorithm>
 #include <optional>
@@ -226,17 +225,16 @@ enum class ZipVerdict { Docx, Odt, Other, TooManyEntries, Damaged };
 
 // Whether the first entry is ODF's "mimetype" naming a text document. Reads
 // at most kMaxMimetypeEntry bytes of it, whatever its header claims.
-bool isOdtMimetypeEntry(QuaZip &zip)
+bool isOdtMimetypeEntry(ZipWalk &zip, const ZipEntry &entry)
 {
-    QuaZipFileInfo64 entry;
-    if (!zip.getCurrentFileInfo(&entry) || entry.uncompressedSize > quint64(kMaxMimetypeEntry))
+    if (entry.size > kMaxMimetypeEntry || !zip.openEntry())
         return false;
-    QuaZipFile file(&zip);
-    if (!file.open(QIODevice::ReadOnly))
+    QByteArray text(kMaxMimetypeEntry, Qt::Uninitialized);
+    const qint64 n = zip.read(text.data(), text.size());
+    if (n < 0)
         return false;
-    const QByteArray text = file.read(kMaxMimetypeEntry).trimmed();
-    file.close();
-    return text == kOdtMimetype;
+    text.truncate(n);
+    return text.trimmed() == kOdtMimetype;
 }
 
 // A Word 2007+ or OpenDocument file is a zip: tell them from any other zip by
@@ -244,68 +242,27 @@ bool isOdtMimetypeEntry(QuaZip &zip)
 // "mimetype"), reading no more than kMaxZipEntries names.
 ZipVerdict lookInsideZip(const QString &path)
 {
-    QuaZip zip(path);
-    if (!zip.open(QuaZip::mdUnzip))
-        return ZipVerdict::Damaged;
-    if (zip.getEntriesCount() > ResumeInspector::kMaxZipEntries)
-        return ZipVerdict::TooManyEntries;
-
+    ZipWalk zip(path);
+    std::optional<ZipVerdict> verdict;
     bool contentTypes = false;
     bool wordDocument = false;
-    int seen = 0;
-    for (bool more = zip.goToFirstFile(); more; more = zip.goToNextFile()) {
-        // The count in the archive's trailer can lie: count for ourselves.
-        if (++seen > ResumeInspector::kMaxZipEntries)
-            return ZipVerdict::TooManyEntries;
-        const QString name = zip.getCurrentFileName();
-        if (seen == 1 && name == u"mimetype"_s)
-            return isOdtMimetypeEntry(zip) ? ZipVerdict::Odt : ZipVerdict::Other;
-        contentTypes = contentTypes || name == u"[Content_Types].xml"_s;
-        wordDocument = wordDocument || name == u"word/document.xml"_s;
+    const bool walked = zip.open() && zip.forEach([&](const ZipEntry &entry) {
+        if (entry.index == 0 && entry.name == u"mimetype"_s) {
+            verdict = isOdtMimetypeEntry(zip, entry) ? ZipVerdict::Odt : ZipVerdict::Other;
+            return false;
+        }
+        contentTypes = contentTypes || entry.name == u"[Content_Types].xml"_s;
+        wordDocument = wordDocument || entry.name == u"word/document.xml"_s;
         if (contentTypes && wordDocument)
-            return ZipVerdict::Docx;
-    }
-    return zip.getZipError() == UNZ_OK ? ZipVerdict::Other : ZipVerdict::Damaged;
-}
-
-// Text as the server judges it: no control characters but tab, CR, LF and FF.
-// UTF-16 must carry its byte order mark; any 8-bit text passes (Windows-1252
-// resumes are common). Only the head is looked at; a head cut in the middle
-// of a UTF-16 pair is not held against the file.
-bool isPlainText(QByteArrayView head, bool truncated)
-{
-    QString decoded;
-    const bool le = head.startsWith("\xFF\xFE");
-    if (le || head.startsWith("\xFE\xFF")) {
-        QByteArrayView body = head.sliced(2);
-        if (body.size() % 2 != 0) {
-            if (!truncated)
-                return false;
-            body.chop(1);
-        }
-        QStringDecoder decoder(le ? QStringDecoder::Utf16LE : QStringDecoder::Utf16BE);
-        decoded = decoder(body);
-        if (decoder.hasError())
-            return false;
-        if (truncated && !decoded.isEmpty() && decoded.back().isHighSurrogate())
-            decoded.chop(1);
-        // Qt 6.4's UTF-16 decoder lets a lone surrogate through: look ourselves.
-        for (qsizetype i = 0; i < decoded.size(); ++i) {
-            const QChar c = decoded.at(i);
-            if (c.isHighSurrogate() && i + 1 < decoded.size() && decoded.at(i + 1).isLowSurrogate())
-                ++i;
-            else if (c.isSurrogate())
-                return false;
-        }
-    } else {
-        if (head.contains('\0'))
-            return false;
-        decoded = QString::fromLatin1(head);
-    }
-    return std::none_of(decoded.cbegin(), decoded.cend(), [](QChar c) {
-        const char16_t u = c.unicode();
-        return (u < 0x20 && u != u'\t' && u != u'\n' && u != u'\r' && u != u'\f') || u == 0x7f;
+            verdict = ZipVerdict::Docx;
+        return !verdict;
     });
+    if (verdict)
+        return *verdict;
+    if (walked)
+        return ZipVerdict::Other;
+    return zip.error() == ZipWalk::Error::TooManyEntries ? ZipVerdict::TooManyEntries
+                                                         : ZipVerdict::Damaged;
 }
 
 // The server judges the name as well: a name may carry no extension, an

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "resume/ZipWalk.h"
+
 #include <QFuture>
 #include <QString>
 
@@ -35,7 +37,7 @@ public:
 
     // Bounds on what a zip or OLE2 file may make us read: a DOCX has a few
     // dozen entries, a .doc a handful of directory sectors.
-    static constexpr int kMaxZipEntries = 4096;
+    static constexpr int kMaxZipEntries = ZipLimits::kDefaultMaxEntries;
     static constexpr int kMaxOleDirectorySectors = 256;
 };
 

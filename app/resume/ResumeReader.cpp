@@ -1,5 +1,7 @@
 #include "ResumeReader.h"
 
+#include "ZipWalk.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
@@ -44,6 +46,34 @@ QString freshFolder(const QString &targetDir)
 {
     const QString dir = targetDir + u'/' + QUuid::createUuid().toString(QUuid::WithoutBraces);
     return QDir().mkpath(dir) ? dir : QString();
+}
+
+// What a DOCX or ODT may unpack to while being compressed again: room for
+// the pictures a resume carries, and no more.
+ZipLimits compressLimits()
+{
+    ZipLimits limits;
+    limits.maxEntryBytes = 64 * 1024 * 1024;
+    limits.maxTotalBytes = 64 * 1024 * 1024;
+    return limits;
+}
+
+QString walkFailure(ZipWalk::Error error)
+{
+    switch (error) {
+    case ZipWalk::Error::TooManyEntries:
+        return ResumeReader::tr("The resume has too many parts to compress.");
+    case ZipWalk::Error::EntryTooLarge:
+    case ZipWalk::Error::TotalTooLarge:
+    case ZipWalk::Error::TooCompressed:
+        return ResumeReader::tr("The resume would unpack to far more than any resume holds "
+                                "(damaged or malicious files look like this), so it was not "
+                                "compressed. Send it as plain text instead.");
+    case ZipWalk::Error::None:
+    case ZipWalk::Error::Damaged:
+        break;
+    }
+    return ResumeReader::tr("Could not read a part of the resume.");
 }
 
 } // namespace
@@ -98,37 +128,58 @@ ShrinkResult ResumeReader::compress(const ResumeInfo &info, const QString &targe
         return result;
     }
     result.path = dir + u'/' + info.fileName;
-    QuaZip in(info.path);
+    // The same bounded walk as every other reader of the archive: a zip bomb
+    // is refused here too, not inflated into the new file.
+    ZipWalk in(info.path, compressLimits());
     QuaZip out(result.path);
-    if (!in.open(QuaZip::mdUnzip) || !out.open(QuaZip::mdCreate)) {
-        result.message = tr("Could not open the resume to compress it.");
+    if (!in.open() || !out.open(QuaZip::mdCreate)) {
+        result.message = in.error() == ZipWalk::Error::TooManyEntries
+            ? walkFailure(in.error())
+            : tr("Could not open the resume to compress it.");
         return result;
     }
-    int entries = 0;
-    for (bool more = in.goToFirstFile(); more; more = in.goToNextFile()) {
-        if (++entries > ResumeInspector::kMaxZipEntries) {
-            result.message = tr("The resume has too many parts to compress.");
-            return result;
+    QString failure;
+    const bool walked = in.forEach([&](const ZipEntry &entry) {
+        if (!in.reserve(entry) || !in.openEntry()) {
+            failure = walkFailure(in.error());
+            return false;
         }
-        QuaZipFile source(&in);
-        if (!source.open(QIODevice::ReadOnly)) {
-            result.message = tr("Could not read a part of the resume.");
-            return result;
-        }
-        const QString name = in.getCurrentFileName();
         // ODF wants its "mimetype" entry first and stored, so readers can sniff it.
-        const bool store = name == u"mimetype"_s;
+        const bool store = entry.name == u"mimetype"_s;
         QuaZipFile target(&out);
-        if (!target.open(QIODevice::WriteOnly, QuaZipNewInfo(name), nullptr, 0,
+        if (!target.open(QIODevice::WriteOnly, QuaZipNewInfo(entry.name), nullptr, 0,
                          store ? 0 : Z_DEFLATED, store ? 0 : Z_BEST_COMPRESSION)) {
-            result.message = tr("Could not write the smaller copy.");
-            return result;
+            failure = tr("Could not write the smaller copy.");
+            return false;
         }
-        // Parts are bounded by the inspector's limits; copy in chunks all the same.
-        char buffer[64 * 1024];
-        qint64 n = 0;
-        while ((n = source.read(buffer, sizeof buffer)) > 0)
-            target.write(buffer, n);
+        QByteArray buffer(64 * 1024, Qt::Uninitialized);
+        for (;;) {
+            const qint64 n = in.read(buffer.data(), buffer.size());
+            if (n < 0) {
+                failure = walkFailure(in.error());
+                return false;
+            }
+            if (n == 0)
+                break;
+            if (target.write(buffer.constData(), n) != n) {
+                failure = tr("Could not write the smaller copy.");
+                return false;
+            }
+        }
+        target.close();
+        if (target.getZipError() != ZIP_OK) {
+            failure = tr("Could not write the smaller copy.");
+            return false;
+        }
+        return true;
+    });
+    if (!walked && failure.isEmpty())
+        failure = walkFailure(in.error());
+    if (!failure.isEmpty()) {
+        out.close();
+        QFile::remove(result.path);
+        result.message = failure;
+        return result;
     }
     out.close();
     result.size = QFileInfo(result.path).size();

@@ -24,7 +24,7 @@ Draft draftFrom(const QSqlQuery &q)
     d.id = q.value(0).toLongLong();
     d.candidate = Candidate::fromStorageJson(
         QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object());
-    d.extra = QJsonDocument::fromJson(q.value(2).toString().toUtf8()).object();
+    d.state = DraftState::fromJson(QJsonDocument::fromJson(q.value(2).toString().toUtf8()).object());
     d.updatedAt = Database::fromStorageTime(q.value(3));
     return d;
 }
@@ -49,7 +49,7 @@ qint64 DraftStore::save(const Draft &draft, QString *error)
         q.prepare(u"UPDATE drafts SET candidate_json = ?, extra_json = ?, updated_at = ?"
                   " WHERE id = ?"_s);
         q.addBindValue(compact(draft.candidate.toStorageJson()));
-        q.addBindValue(compact(draft.extra));
+        q.addBindValue(compact(draft.state.toJson()));
         q.addBindValue(now);
         q.addBindValue(id);
         if (!m_db->exec(q, what, error)) {
@@ -65,7 +65,7 @@ qint64 DraftStore::save(const Draft &draft, QString *error)
         q.prepare(u"INSERT INTO drafts (candidate_json, extra_json, created_at, updated_at)"
                   " VALUES (?, ?, ?, ?)"_s);
         q.addBindValue(compact(draft.candidate.toStorageJson()));
-        q.addBindValue(compact(draft.extra));
+        q.addBindValue(compact(draft.state.toJson()));
         q.addBindValue(now);
         q.addBindValue(now);
         if (!m_db->exec(q, what, error)) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/Candidate.h"
+#include "model/DraftState.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -21,7 +22,7 @@ struct Draft
 {
     qint64 id = 0; // 0: not saved yet
     Candidate candidate;
-    QJsonObject extra; // the form's own state: update mode, consent, ...
+    DraftState state; // the form's own state: update mode, consent, ...
     QDateTime updatedAt; // set by save()
 };
 

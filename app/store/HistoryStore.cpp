@@ -33,7 +33,7 @@ Where whereFor(const HistoryFilter &filter, const QTimeZone &zone)
     Where where;
     if (filter.state) {
         terms << u"state = ?"_s;
-        where.values << SubmissionRow::stateKey(*filter.state);
+        where.values << stateName(*filter.state);
     }
     if (filter.jobId) {
         if (*filter.jobId == 0) {

@@ -4,30 +4,18 @@
 #include "store/Database.h"
 #include "store/SubmissionRow.h"
 
-#include <QCryptographicHash>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QSet>
 #include <QSqlQuery>
 #include <QUuid>
 #include <QVariant>
 
-#include <cerrno>
-#include <cstring>
-
-#ifdef Q_OS_UNIX
-#include <fcntl.h>
-#include <unistd.h>
-#endif
-
 using namespace Qt::StringLiterals;
 
 namespace cdesk {
 
 namespace {
-
-constexpr qint64 CopyChunkBytes = 64 * 1024;
 
 // QSQLITE binds a null QString as NULL, and the text columns are NOT NULL.
 QString text(const QString &s)
@@ -38,59 +26,6 @@ QString text(const QString &s)
 QVariant nullableId(const std::optional<qint64> &id)
 {
     return id ? QVariant(*id) : QVariant(QMetaType::fromType<qint64>());
-}
-
-QString systemError()
-{
-    return QString::fromLocal8Bit(std::strerror(errno));
-}
-
-// fsync of a folder makes the names created in it durable. Without it, a
-// power cut can lose the copy's directory entry even though its data was synced.
-bool syncDirectory(const QString &path)
-{
-#ifdef Q_OS_UNIX
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    const bool ok = ::fsync(fd) == 0;
-    ::close(fd);
-    return ok;
-#else
-    Q_UNUSED(path);
-    return true;
-#endif
-}
-
-QByteArray sha256Of(const QString &path, bool *ok)
-{
-    *ok = false;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    // addData(QIODevice*) reads in chunks, never the whole file at once.
-    if (!hash.addData(&file))
-        return {};
-    *ok = true;
-    return hash.result().toHex();
-}
-
-// The newest of the damaged databases kept aside next to dbPath
-// ("<file>.corrupt-<time>"): when it was last written before it was moved
-// aside. A resume copy older than that may be named only in it, readable or
-// not, so it is pending work that a prune must not take.
-QDateTime newestKeptAside(const QString &dbPath)
-{
-    const QFileInfo db(dbPath);
-    QDateTime newest;
-    const auto kept
-        = db.absoluteDir().entryInfoList({ db.fileName() + u".corrupt-*"_s }, QDir::Files);
-    for (const QFileInfo &file : kept) {
-        if (!newest.isValid() || file.lastModified() > newest)
-            newest = file.lastModified();
-    }
-    return newest;
 }
 
 } // namespace
@@ -108,11 +43,12 @@ Outbox::Outbox(Database *db, QString dataDir, Clock *clock)
     : m_db(db)
     , m_dataDir(std::move(dataDir))
     , m_clock(clock)
+    , m_copies(QDir(m_dataDir).filePath(u"outbox-files"_s))
 { }
 
 QString Outbox::filesDir() const
 {
-    return QDir(m_dataDir).filePath(u"outbox-files"_s);
+    return m_copies.filesDir();
 }
 
 std::optional<Submission> Outbox::enqueue(Submission s, QString *error)
@@ -152,14 +88,13 @@ Outbox::Prepared Outbox::prepareFiles(QList<Submission> submissions) const
         if (!copyDir.isEmpty())
             prepared.copyDirs << copyDir;
         if (!ok) {
-            for (const QString &dir : std::as_const(prepared.copyDirs))
-                QDir(dir + PartialSuffix).removeRecursively();
+            m_copies.discard(prepared.copyDirs);
             prepared.copyDirs.clear();
             return prepared;
         }
     }
     if (!prepared.copyDirs.isEmpty())
-        syncDirectory(filesDir());
+        m_copies.syncNames();
     prepared.submissions = std::move(submissions);
     prepared.ok = true;
     return prepared;
@@ -174,10 +109,7 @@ std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QStri
     QList<Submission> &submissions = prepared.submissions;
     const QStringList copyDirs = prepared.copyDirs;
     auto fail = [&]() -> std::optional<QList<Submission>> {
-        for (const QString &dir : std::as_const(copyDirs)) {
-            QDir(dir).removeRecursively();
-            QDir(dir + PartialSuffix).removeRecursively();
-        }
+        m_copies.discard(copyDirs);
         return std::nullopt;
     };
 
@@ -193,7 +125,7 @@ std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QStri
               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     const QString stamp = Database::storageTime(now);
     for (Submission &s : submissions) {
-        q.addBindValue(SubmissionRow::kindKey(s.kind));
+        q.addBindValue(kindName(s.kind));
         q.addBindValue(s.kind == SubmissionKind::Update ? QVariant(s.targetId)
                                                         : QVariant(QMetaType::fromType<qint64>()));
         q.addBindValue(SubmissionRow::changedFieldsKey(s.changedFields));
@@ -203,7 +135,7 @@ std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QStri
         q.addBindValue(text(QString::fromLatin1(s.resumeSha256)));
         q.addBindValue(s.candidate.resumeFile.isEmpty() ? QVariant(QMetaType::fromType<QString>())
                                                         : QVariant(s.candidate.resumeFile));
-        q.addBindValue(SubmissionRow::stateKey(s.state));
+        q.addBindValue(stateName(s.state));
         q.addBindValue(stamp);
         q.addBindValue(stamp);
         q.addBindValue(stamp);
@@ -222,7 +154,7 @@ std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QStri
         s.id = q.lastInsertId().toLongLong();
     }
     q.finish();
-    if (!bindCopies(copyDirs, error)) {
+    if (!m_copies.bind(copyDirs, error)) {
         m_db->rollback();
         return fail();
     }
@@ -231,74 +163,18 @@ std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QStri
         // COMMIT that reports a failure after its log record reached the disk
         // may still come back after a crash, and then pruneFiles() binds the
         // copy to its row again instead of leaving a row without its file.
-        unbindCopies(copyDirs);
+        m_copies.unbind(copyDirs);
         return std::nullopt;
     }
     if (!copyDirs.isEmpty())
-        syncDirectory(filesDir());
+        m_copies.syncNames();
     return submissions;
-}
-
-bool Outbox::bindCopies(const QStringList &copyDirs, QString *error) const
-{
-    for (qsizetype i = 0; i < copyDirs.size(); ++i) {
-        const QString &dir = copyDirs.at(i);
-        if (!QFile::rename(dir + PartialSuffix, dir)) {
-            unbindCopies(copyDirs.mid(0, i));
-            *error = tr("Could not keep the resume copy in the data folder (%1). Check that you "
-                        "may write there and that the disk is not full, then submit again.")
-                         .arg(QDir::toNativeSeparators(dir));
-            return false;
-        }
-    }
-    return true;
-}
-
-void Outbox::unbindCopies(const QStringList &copyDirs) const
-{
-    for (const QString &dir : copyDirs) {
-        if (QFileInfo::exists(dir) && !QFile::rename(dir, dir + PartialSuffix))
-            qCWarning(lcStore) << "Could not give" << dir << "its temporary name back";
-    }
 }
 
 bool Outbox::prepare(Submission *s, const QDateTime &now, QString *copyDir, QString *error) const
 {
-    if (!s->candidate.resumeFile.isEmpty()) {
-        const QFileInfo source(s->candidate.resumeFile);
-        if (!source.isFile()) {
-            *error = tr("The resume %1 is not there any more, or it is not a file. Attach it "
-                        "again, then submit.")
-                         .arg(QDir::toNativeSeparators(s->candidate.resumeFile));
-            return false;
-        }
-        // The name the recruiter's file had, or one the caller chose (a
-        // converted resume). Only its last part is used: it is never a path.
-        QString name = QFileInfo(s->originalResumeName).fileName();
-        if (name.isEmpty() || name == u"."_s || name == u".."_s)
-            name = source.fileName();
-
-        *copyDir = QDir(filesDir()).filePath(QUuid::createUuid().toString(QUuid::WithoutBraces));
-        const QString partial = *copyDir + PartialSuffix;
-        if (!QDir().mkpath(partial)) {
-            *error = tr("Could not create the folder %1 for the resume copy. Check that the disk "
-                        "is not full and that you may write to the data folder, then submit "
-                        "again.")
-                         .arg(QDir::toNativeSeparators(partial));
-            return false;
-        }
-        QByteArray sha;
-        if (!copyResume(source.absoluteFilePath(), QDir(partial).filePath(name), &sha, error))
-            return false;
-        // The row names the final folder, which exists once the row commits.
-        s->candidate.resumeFile = QDir(*copyDir).filePath(name);
-        s->originalResumeName = name;
-        s->resumeSha256 = sha;
-    } else {
-        s->originalResumeName.clear();
-        s->resumeSha256.clear();
-    }
-
+    if (!m_copies.copy(s, copyDir, error))
+        return false;
     if (s->idempotencyKey.isEmpty())
         s->idempotencyKey = QUuid::createUuid().toString(QUuid::WithoutBraces);
     s->id = 0;
@@ -310,62 +186,6 @@ bool Outbox::prepare(Submission *s, const QDateTime &now, QString *copyDir, QStr
     s->lastError.clear();
     s->errorKind.clear();
     s->fieldErrors = {};
-    return true;
-}
-
-bool Outbox::copyResume(const QString &source, const QString &target, QByteArray *sha256,
-                        QString *error) const
-{
-    QFile in(source);
-    if (!in.open(QIODevice::ReadOnly)) {
-        *error = tr("Could not read the resume %1: %2. Check that the file still exists and "
-                    "that you may open it, then submit again.")
-                     .arg(QDir::toNativeSeparators(source), in.errorString());
-        return false;
-    }
-    QFile out(target);
-    if (!out.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
-        *error = tr("Could not copy the resume into the data folder (%1): %2. Check that you "
-                    "may write there, then submit again.")
-                     .arg(QDir::toNativeSeparators(target), out.errorString());
-        return false;
-    }
-    const auto writeFailed = [&](const QString &reason) {
-        *error = tr("Could not copy the resume into the data folder: %1. Free some disk space, "
-                    "then submit again. Nothing was queued.")
-                     .arg(reason);
-        return false;
-    };
-
-    // Streamed in chunks, hashing as it goes: a resume is never read whole into memory.
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    QByteArray buffer(CopyChunkBytes, Qt::Uninitialized);
-    for (;;) {
-        const qint64 n = in.read(buffer.data(), buffer.size());
-        if (n < 0) {
-            *error = tr("Could not read the resume %1: %2. Check the file, then submit again.")
-                         .arg(QDir::toNativeSeparators(source), in.errorString());
-            return false;
-        }
-        if (n == 0)
-            break;
-        hash.addData(QByteArrayView(buffer.constData(), n));
-        if (out.write(buffer.constData(), n) != n)
-            return writeFailed(out.errorString());
-    }
-    // QFile buffers: a full disk may only show at flush(). fsync's result is
-    // checked too, because QSaveFile::commit() ignores it.
-    if (!out.flush())
-        return writeFailed(out.errorString());
-#ifdef Q_OS_UNIX
-    if (::fsync(out.handle()) != 0)
-        return writeFailed(systemError());
-#endif
-    out.close();
-    if (out.error() != QFileDevice::NoError)
-        return writeFailed(out.errorString());
-    syncDirectory(QFileInfo(target).absolutePath());
-    *sha256 = hash.result().toHex();
     return true;
 }
 
@@ -381,9 +201,10 @@ QList<Submission> Outbox::claimDue(int max, QString *error)
     QList<qint64> ids;
     {
         QSqlQuery q(m_db->connection());
-        q.prepare(u"SELECT id FROM submissions WHERE state = 'pending' AND next_attempt_at <= ?"
-                  " AND (? = '' OR account IS NULL OR account = ?)"
-                  " ORDER BY created_at, id LIMIT ?"_s);
+        q.prepare(SubmissionRow::withStates(
+            u"SELECT id FROM submissions WHERE state = {Pending} AND next_attempt_at <= ?"
+            " AND (? = '' OR account IS NULL OR account = ?)"
+            " ORDER BY created_at, id LIMIT ?"_s));
         q.addBindValue(now);
         q.addBindValue(text(m_account));
         q.addBindValue(text(m_account));
@@ -398,8 +219,9 @@ QList<Submission> Outbox::claimDue(int max, QString *error)
     QList<Submission> claimed;
     {
         QSqlQuery update(m_db->connection());
-        update.prepare(u"UPDATE submissions SET state = 'sending', attempts = attempts + 1,"
-                       " updated_at = ? WHERE id = ? AND state = 'pending'"_s);
+        update.prepare(SubmissionRow::withStates(
+            u"UPDATE submissions SET state = {Sending}, attempts = attempts + 1,"
+            " updated_at = ? WHERE id = ? AND state = {Pending}"_s));
         QSqlQuery select(m_db->connection());
         select.prepare(u"SELECT %1 FROM submissions WHERE id = ?"_s.arg(SubmissionRow::columns()));
         for (qint64 id : std::as_const(ids)) {
@@ -427,18 +249,20 @@ int Outbox::sendNow(QString *error)
     if (!m_db->beginWrite(error))
         return -1;
     QSqlQuery due(m_db->connection());
-    due.prepare(u"UPDATE submissions SET next_attempt_at = ? WHERE state = 'pending'"
-                " AND next_attempt_at > ? AND (? = '' OR account IS NULL OR account = ?)"_s);
+    due.prepare(SubmissionRow::withStates(
+        u"UPDATE submissions SET next_attempt_at = ? WHERE state = {Pending}"
+        " AND next_attempt_at > ? AND (? = '' OR account IS NULL OR account = ?)"_s));
     due.addBindValue(now);
     due.addBindValue(now);
     due.addBindValue(text(m_account));
     due.addBindValue(text(m_account));
     QSqlQuery failed(m_db->connection());
     const QStringList kinds = requeuedKinds();
-    failed.prepare(u"UPDATE submissions SET state = 'pending', updated_at = ?, next_attempt_at = ?"
-                   " WHERE state = 'failed' AND error_kind IN (%1)"
-                   " AND (? = '' OR account IS NULL OR account = ?)"_s.arg(
-                       QStringList(kinds.size(), u"?"_s).join(u", "_s)));
+    failed.prepare(SubmissionRow::withStates(
+        u"UPDATE submissions SET state = {Pending}, updated_at = ?, next_attempt_at = ?"
+        " WHERE state = {Failed} AND error_kind IN (%1)"
+        " AND (? = '' OR account IS NULL OR account = ?)"_s.arg(
+            QStringList(kinds.size(), u"?"_s).join(u", "_s))));
     failed.addBindValue(now);
     failed.addBindValue(now);
     for (const QString &kind : kinds)
@@ -476,19 +300,19 @@ Outbox::Unsent Outbox::unsent()
 {
     Unsent u;
     QSqlQuery q(m_db->connection());
-    q.prepare(
+    q.prepare(SubmissionRow::withStates(
         u"SELECT"
-        " count(*) FILTER (WHERE state IN ('pending', 'sending')"
+        " count(*) FILTER (WHERE state IN ({Pending}, {Sending})"
         "  AND (? = '' OR account IS NULL OR account = ?)),"
-        " count(*) FILTER (WHERE state IN ('pending', 'sending')"
+        " count(*) FILTER (WHERE state IN ({Pending}, {Sending})"
         "  AND ? <> '' AND account IS NOT NULL AND account <> ?),"
-        " count(*) FILTER (WHERE state IN ('failed', 'needs_decision')"
+        " count(*) FILTER (WHERE state IN ({Failed}, {NeedsDecision})"
         "  AND (? = '' OR account IS NULL OR account = ?)),"
-        " count(*) FILTER (WHERE state = 'failed' AND error_kind IN ('bad_token',"
+        " count(*) FILTER (WHERE state = {Failed} AND error_kind IN ('bad_token',"
         "  'not_allowed') AND (? = '' OR account IS NULL OR account = ?)),"
-        " count(*) FILTER (WHERE state = 'sending'"
+        " count(*) FILTER (WHERE state = {Sending}"
         "  AND (? = '' OR account IS NULL OR account = ?))"
-        " FROM submissions WHERE state IN ('pending', 'sending', 'failed', 'needs_decision')"_s);
+        " FROM submissions WHERE state IN ({Pending}, {Sending}, {Failed}, {NeedsDecision})"_s));
     for (int i = 0; i < 5; ++i) {
         q.addBindValue(text(m_account));
         q.addBindValue(text(m_account));
@@ -511,17 +335,18 @@ int Outbox::recoverInterrupted(QString *error)
         return -1;
     // The attempt began when the row was claimed, which is its updated_at.
     QSqlQuery attempts(m_db->connection());
-    attempts.prepare(
+    attempts.prepare(SubmissionRow::withStates(
         u"INSERT INTO attempts (submission_id, started_at, finished_at, http_status,"
         " outcome, message)"
-        " SELECT id, updated_at, ?, 0, ?, ? FROM submissions WHERE state = 'sending'"_s);
+        " SELECT id, updated_at, ?, 0, ?, ? FROM submissions WHERE state = {Sending}"_s));
     attempts.addBindValue(now);
     attempts.addBindValue(OutcomeInterrupted);
     attempts.addBindValue(tr("The app stopped before the server answered; it will be sent again "
                              "with the same Idempotency-Key."));
     QSqlQuery q(m_db->connection());
-    q.prepare(u"UPDATE submissions SET state = 'pending', updated_at = ?, next_attempt_at = ?"
-              " WHERE state = 'sending'"_s);
+    q.prepare(SubmissionRow::withStates(
+        u"UPDATE submissions SET state = {Pending}, updated_at = ?, next_attempt_at = ?"
+        " WHERE state = {Sending}"_s));
     q.addBindValue(now);
     q.addBindValue(now);
     const QString what = tr("Could not return interrupted submissions to the outbox");
@@ -566,7 +391,7 @@ bool Outbox::apply(qint64 id, const QList<SubmissionState> &from, const Change &
         stateKey = q.value(0).toString();
         claimedAt = q.value(1).toString();
     }
-    const auto state = SubmissionRow::stateFromKey(stateKey);
+    const auto state = stateFromName(stateKey);
     if (!state || !from.contains(*state)) {
         return refuse(tr("Submission #%1 has changed in the meantime (it is now \"%2\"). "
                          "Refresh the list and try again.")
@@ -583,7 +408,7 @@ bool Outbox::apply(qint64 id, const QList<SubmissionState> &from, const Change &
     sql += u" WHERE id = ?"_s;
     QSqlQuery update(m_db->connection());
     update.prepare(sql);
-    update.addBindValue(SubmissionRow::stateKey(change.to));
+    update.addBindValue(stateName(change.to));
     update.addBindValue(Database::storageTime(now));
     for (const auto &column : change.columns)
         update.addBindValue(column.second);
@@ -698,7 +523,7 @@ bool Outbox::convertToUpdate(qint64 id, qint64 targetId, const CandidateFields &
                tr("Will update candidate #%1 instead of creating a new one.").arg(targetId),
                0,
                {} };
-    c.columns = { { u"kind"_s, SubmissionRow::kindKey(SubmissionKind::Update) },
+    c.columns = { { u"kind"_s, kindName(SubmissionKind::Update) },
                   { u"target_id"_s, targetId },
                   { u"changed_fields"_s, SubmissionRow::changedFieldsKey(changed) },
                   { u"next_attempt_at"_s, Database::storageTime(m_clock->now()) },
@@ -747,8 +572,9 @@ QString Outbox::accountFor(const QUrl &apiUrl)
 int Outbox::pendingCount()
 {
     QSqlQuery q(m_db->connection());
-    q.prepare(u"SELECT count(*) FROM submissions WHERE state IN ('pending', 'sending')"
-              " AND (? = '' OR account IS NULL OR account = ?)"_s);
+    q.prepare(SubmissionRow::withStates(
+        u"SELECT count(*) FROM submissions WHERE state IN ({Pending}, {Sending})"
+        " AND (? = '' OR account IS NULL OR account = ?)"_s));
     q.addBindValue(text(m_account));
     q.addBindValue(text(m_account));
     if (!m_db->exec(q, tr("Could not count the outbox"), nullptr) || !q.next())
@@ -759,8 +585,9 @@ int Outbox::pendingCount()
 std::optional<QDateTime> Outbox::nextDueTime()
 {
     QSqlQuery q(m_db->connection());
-    q.prepare(u"SELECT min(next_attempt_at) FROM submissions WHERE state = 'pending'"
-              " AND (? = '' OR account IS NULL OR account = ?)"_s);
+    q.prepare(SubmissionRow::withStates(
+        u"SELECT min(next_attempt_at) FROM submissions WHERE state = {Pending}"
+        " AND (? = '' OR account IS NULL OR account = ?)"_s));
     q.addBindValue(text(m_account));
     q.addBindValue(text(m_account));
     if (!m_db->exec(q, tr("Could not read the outbox"), nullptr) || !q.next()
@@ -771,37 +598,29 @@ std::optional<QDateTime> Outbox::nextDueTime()
 
 bool Outbox::verifyResume(const Submission &s) const
 {
-    if (s.candidate.resumeFile.isEmpty())
-        return s.originalResumeName.isEmpty(); // a file was promised but is gone
-    bool ok = false;
-    const QByteArray sha = sha256Of(s.candidate.resumeFile, &ok);
-    return ok && !s.resumeSha256.isEmpty() && sha == s.resumeSha256.toLower();
+    return ResumeCopies::verify(s);
 }
 
 int Outbox::pruneFiles(QString *error)
 {
-    const QDir files(filesDir());
-    if (!files.exists())
+    if (!QDir(filesDir()).exists())
         return 0;
-    const QDateTime now = m_clock->now();
-    // Folders are matched by name, and only direct children of outbox-files
-    // are ever deleted. A row's stored path is data, and data never decides
-    // what gets deleted.
-    auto copyFolder = [](const QString &resumePath) {
-        return QFileInfo(QFileInfo(resumePath).absolutePath()).fileName();
-    };
+    ResumeCopies::Judgement judgement;
+    judgement.now = m_clock->now();
+    judgement.graceMs = m_pruneGraceMs;
+    judgement.partialGraceMs = m_pruneGraceMs * (PartialGraceMs / DefaultPruneGraceMs);
     // A damaged database kept aside may still name pending work, even where
     // its rows cannot be read: every folder it could name stays.
-    const QDateTime keptAside = newestKeptAside(m_db->filePath());
+    judgement.keptAside = ResumeCopies::newestKeptAside(m_db->filePath());
 
     // Judged under the write lock: an enqueue in another process binds its
     // copy (renames "<uuid>.partial" to "<uuid>") inside its own write
     // transaction, so while this one holds the lock, every final folder
-    // that is bound is named by a committed row.
+    // that is bound is named by a committed row. Folders are matched by
+    // name, and only direct children of outbox-files are ever deleted: a
+    // row's stored path is data, and data never decides what gets deleted.
     if (!m_db->beginWrite(error))
         return -1;
-    QSet<QString> named; // folders of rows that keep their copy
-    QSet<QString> sentFolders;
     QList<qint64> sent;
     {
         QSqlQuery q(m_db->connection());
@@ -812,12 +631,12 @@ int Outbox::pruneFiles(QString *error)
             return -1;
         }
         while (q.next()) {
-            const QString folder = copyFolder(q.value(2).toString());
-            if (q.value(1).toString() == SubmissionRow::stateKey(SubmissionState::Sent)) {
+            const QString folder = ResumeCopies::folderOf(q.value(2).toString());
+            if (q.value(1).toString() == stateName(SubmissionState::Sent)) {
                 sent.append(q.value(0).toLongLong());
-                sentFolders.insert(folder);
+                judgement.sent.insert(folder);
             } else {
-                named.insert(folder);
+                judgement.named.insert(folder);
             }
         }
     }
@@ -833,68 +652,10 @@ int Outbox::pruneFiles(QString *error)
             return -1;
         }
     }
-
-    QStringList doomed;
-    const auto entries = files.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
-    for (const QString &entry : entries) {
-        const bool partial = entry.endsWith(PartialSuffix);
-        const QString folder = partial ? entry.chopped(PartialSuffix.size()) : entry;
-        if (named.contains(folder)) {
-            // A copy whose COMMIT reported a failure but reached the disk:
-            // its row is there, so it gets its final name back.
-            if (partial && named.contains(folder) && !QFileInfo::exists(files.filePath(folder))
-                && QFile::rename(files.filePath(entry), files.filePath(folder)))
-                qCInfo(lcStore) << "Bound the resume copy" << folder << "to its row again";
-            continue;
-        }
-        // The copies of sent rows go now: the server has them. Anything else
-        // no row names is a crash's leftover, or a copy another process is
-        // still making (a batch of many resumes can take long: a temporary
-        // copy gets a day), or work a damaged database kept aside names: it
-        // goes only once it has been quiet for the grace period, and never
-        // when it is older than a kept-aside database.
-        if (sentFolders.contains(folder) && !partial) {
-            doomed << entry;
-            continue;
-        }
-        const QDateTime changed = lastChange(files.filePath(entry));
-        const qint64 grace
-            = partial ? m_pruneGraceMs * (PartialGraceMs / DefaultPruneGraceMs) : m_pruneGraceMs;
-        const bool quiet = changed.isValid() && changed.msecsTo(now) >= grace;
-        const bool maybeNamedInKeptAside = keptAside.isValid() && changed <= keptAside;
-        if (quiet && !maybeNamedInKeptAside)
-            doomed << entry;
-    }
+    const QStringList doomed = m_copies.doomed(judgement);
     if (!m_db->commit(error))
         return -1;
-
-    int removed = 0;
-    for (const QString &entry : std::as_const(doomed)) {
-        if (QDir(files.filePath(entry)).removeRecursively())
-            ++removed;
-        else
-            qCWarning(lcStore) << "Could not remove" << files.filePath(entry);
-    }
-    return removed;
-}
-
-QDateTime Outbox::lastChange(const QString &folder)
-{
-    // The newest change to the folder or anything in it: a copy being written
-    // moves its file's mtime, and a rename moves the folder's ctime.
-    QDateTime newest;
-    auto consider = [&](const QFileInfo &info) {
-        for (const QDateTime &t : { info.lastModified(), info.metadataChangeTime() }) {
-            if (t.isValid() && (!newest.isValid() || t > newest))
-                newest = t;
-        }
-    };
-    consider(QFileInfo(folder));
-    const auto children = QDir(folder).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot
-                                                     | QDir::Hidden | QDir::System);
-    for (const QFileInfo &child : children)
-        consider(child);
-    return newest;
+    return m_copies.remove(doomed);
 }
 
 } // namespace cdesk

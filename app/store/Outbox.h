@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/Submission.h"
+#include "store/ResumeCopies.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -165,23 +166,18 @@ public:
     static constexpr qint64 DefaultPruneGraceMs = 60 * 60 * 1000;
     static constexpr qint64 PartialGraceMs = 24 * 60 * 60 * 1000;
     // The suffix of a copy that is not yet bound to a row.
-    static inline const QString PartialSuffix = QStringLiteral(".partial");
+    static inline const QString PartialSuffix = ResumeCopies::PartialSuffix;
 
 private:
     struct Change; // one state change and its attempt row
     bool apply(qint64 id, const QList<SubmissionState> &from, const Change &change, QString *error);
     bool prepare(Submission *s, const QDateTime &now, QString *copyDir, QString *error) const;
-    bool copyResume(const QString &source, const QString &target, QByteArray *sha256,
-                    QString *error) const;
-
-    bool bindCopies(const QStringList &copyDirs, QString *error) const;
-    void unbindCopies(const QStringList &copyDirs) const;
-    static QDateTime lastChange(const QString &folder);
 
     Database *m_db;
     QString m_account;
     QString m_dataDir;
     Clock *m_clock;
+    ResumeCopies m_copies;
     qint64 m_pruneGraceMs = DefaultPruneGraceMs;
 };
 

@@ -66,8 +66,7 @@ Submission SubmissionRow::fromQuery(const QSqlQuery &q)
 {
     Submission s;
     s.id = q.value(Id).toLongLong();
-    s.kind
-        = q.value(Kind).toString() == u"update"_s ? SubmissionKind::Update : SubmissionKind::Create;
+    s.kind = kindFromName(q.value(Kind).toString()).value_or(SubmissionKind::Create);
     s.targetId = q.value(TargetId).toLongLong();
     s.changedFields = changedFieldsFromKey(q.value(ChangedFields).toString());
     s.candidate = Candidate::fromStorageJson(parseObject(q.value(CandidateJson).toString()));
@@ -78,7 +77,7 @@ Submission SubmissionRow::fromQuery(const QSqlQuery &q)
     s.idempotencyKey = q.value(IdempotencyKey).toString();
     s.originalResumeName = q.value(OriginalResumeName).toString();
     s.resumeSha256 = q.value(ResumeSha256).toString().toLatin1();
-    s.state = stateFromKey(q.value(State).toString()).value_or(SubmissionState::Failed);
+    s.state = stateFromName(q.value(State).toString()).value_or(SubmissionState::Failed);
     s.attempts = q.value(Attempts).toInt();
     s.createdAt = Database::fromStorageTime(q.value(CreatedAt));
     s.updatedAt = Database::fromStorageTime(q.value(UpdatedAt));
@@ -92,39 +91,20 @@ Submission SubmissionRow::fromQuery(const QSqlQuery &q)
     return s;
 }
 
-QString SubmissionRow::stateKey(SubmissionState state)
+QString SubmissionRow::withStates(QString sql)
 {
-    switch (state) {
-    case SubmissionState::Pending:
-        return u"pending"_s;
-    case SubmissionState::Sending:
-        return u"sending"_s;
-    case SubmissionState::Sent:
-        return u"sent"_s;
-    case SubmissionState::Failed:
-        return u"failed"_s;
-    case SubmissionState::NeedsDecision:
-        return u"needs_decision"_s;
-    case SubmissionState::Cancelled:
-        return u"cancelled"_s;
-    }
-    Q_UNREACHABLE();
-}
-
-std::optional<SubmissionState> SubmissionRow::stateFromKey(const QString &key)
-{
-    for (auto state :
-         { SubmissionState::Pending, SubmissionState::Sending, SubmissionState::Sent,
-           SubmissionState::Failed, SubmissionState::NeedsDecision, SubmissionState::Cancelled }) {
-        if (stateKey(state) == key)
-            return state;
-    }
-    return std::nullopt;
-}
-
-QString SubmissionRow::kindKey(SubmissionKind kind)
-{
-    return kind == SubmissionKind::Update ? u"update"_s : u"create"_s;
+    static const std::pair<QString, SubmissionState> tokens[] = {
+        { u"{Pending}"_s, SubmissionState::Pending },
+        { u"{Sending}"_s, SubmissionState::Sending },
+        { u"{Sent}"_s, SubmissionState::Sent },
+        { u"{Failed}"_s, SubmissionState::Failed },
+        { u"{NeedsDecision}"_s, SubmissionState::NeedsDecision },
+        { u"{Cancelled}"_s, SubmissionState::Cancelled },
+    };
+    for (const auto &[token, state] : tokens)
+        sql.replace(token, u'\'' + stateName(state) + u'\'');
+    Q_ASSERT(!sql.contains(u'{'));
+    return sql;
 }
 
 QString SubmissionRow::changedFieldsKey(const CandidateFields &fields)

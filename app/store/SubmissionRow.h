@@ -20,9 +20,10 @@ public:
     static QString columns();
     static Submission fromQuery(const QSqlQuery &query);
 
-    static QString stateKey(SubmissionState state);
-    static std::optional<SubmissionState> stateFromKey(const QString &key);
-    static QString kindKey(SubmissionKind kind);
+    // States and kinds are stored by stateName() and kindName() (model/Submission.h).
+    // SQL that names states by their enum, "state IN ({Pending}, {Sending})":
+    // the stored names are put in from stateName(), so SQL never spells them.
+    static QString withStates(QString sql);
 
     static QString changedFieldsKey(const CandidateFields &fields);
     static CandidateFields changedFieldsFromKey(const QString &key);

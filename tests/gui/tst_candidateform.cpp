@@ -286,7 +286,7 @@ private Q_SLOTS:
         // A draft of this keeps the baseline and the marks.
         CandidateForm restored;
         restored.setCandidate(form.candidate());
-        restored.setExtraState(form.extraState());
+        restored.setDraftState(form.draftState());
         QCOMPARE(restored.updateTarget(), std::optional<qint64>(123));
         QCOMPARE(restored.changedFields(), CandidateFields { CandidateField::Phone });
         QCOMPARE(restored.candidate(), form.candidate());
@@ -407,7 +407,7 @@ private Q_SLOTS:
         QTest::mouseClick(addName, Qt::LeftButton);
         QCOMPARE(form.candidate().source, u"Campus drive at IIT (via Meera Iyer)"_s);
         // The last choice is there for the window to remember.
-        QCOMPARE(form.extraState().value(u"last_source"_s).toString(),
+        QCOMPARE(form.draftState().lastSource,
                  u"Campus drive at IIT (via Meera Iyer)"_s);
 
         // A record with the suffix comes back with the box ticked.
@@ -490,7 +490,7 @@ private Q_SLOTS:
         custom->addRow({}, u"a value without a name"_s);
         CandidateForm restored;
         restored.setCandidate(form.candidate());
-        restored.setExtraState(form.extraState());
+        restored.setDraftState(form.draftState());
         auto *restoredCustom = child<CustomFieldsEditor>(restored, u"customFields"_s);
         QCOMPARE(restoredCustom->rows(), custom->rows());
     }

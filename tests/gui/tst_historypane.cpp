@@ -1,3 +1,4 @@
+#include "CsvReader.h"
 #include "Dialogs.h"
 #include "HistoryPane.h"
 
@@ -33,6 +34,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace cdesk;
+using cdesk::test::parseCsv;
 
 namespace {
 
@@ -46,59 +48,6 @@ struct Row
     SubmissionState state = SubmissionState::Pending;
     QDateTime createdAt;
 };
-
-// RFC 4180, strictly: records end with CRLF; a line break inside quotes is data.
-QList<QStringList> parseCsv(const QString &text, QString *problem)
-{
-    QList<QStringList> records;
-    QStringList record;
-    QString field;
-    bool quoted = false;
-    bool wasQuoted = false;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text.at(i);
-        if (quoted) {
-            if (c == u'"') {
-                if (i + 1 < text.size() && text.at(i + 1) == u'"') {
-                    field += u'"';
-                    ++i;
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field += c;
-            }
-        } else if (c == u'"') {
-            if (!field.isEmpty() || wasQuoted)
-                *problem = u"a quote inside an unquoted field at %1"_s.arg(i);
-            quoted = wasQuoted = true;
-        } else if (c == u',') {
-            record << field;
-            field.clear();
-            wasQuoted = false;
-        } else if (c == u'\r' && i + 1 < text.size() && text.at(i + 1) == u'\n') {
-            record << field;
-            records << record;
-            record.clear();
-            field.clear();
-            wasQuoted = false;
-            ++i;
-        } else if (c == u'\r' || c == u'\n') {
-            *problem = u"a bare line break outside quotes at %1"_s.arg(i);
-            field += c;
-        } else {
-            field += c;
-        }
-    }
-    if (quoted)
-        *problem = u"an unterminated quoted field"_s;
-    if (!field.isEmpty() || !record.isEmpty()) {
-        *problem = u"the last record does not end with CRLF"_s;
-        record << field;
-        records << record;
-    }
-    return records;
-}
 
 // Counts the pages the model reads: it says so on its debug category.
 QList<int> g_pageReads;
@@ -269,10 +218,7 @@ class TestHistoryPane : public QObject
         return p.table->currentIndex().row() == 0;
     }
 
-    static QString countText(int n)
-    {
-        return n == 1 ? u"1 submission"_s : u"%1 submissions"_s.arg(QLocale().toString(n));
-    }
+    static QString countText(int n) { return u"%1 submission(s)"_s.arg(QLocale().toString(n)); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -659,6 +605,35 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(path));
     }
 
+    void export_cancelled_leavesNoFile_andSaysSo()
+    {
+        Pane p = makePane();
+        auto *cancel = p.pane->findChild<QPushButton *>(u"historyExportCancel"_s);
+        auto *status = p.pane->findChild<QLabel *>(u"historyExportStatus"_s);
+        QVERIFY(cancel && status);
+        QVERIFY(cancel->isHidden());
+        const QString path = m_dir.filePath(u"cancelled.csv"_s);
+        // The recruiter clicks Cancel while the first page is queued.
+        bool exporting = false;
+        EventHook clickCancel(
+            p.pane->findChild<QObject *>(u"historyExportJob"_s), QEvent::MetaCall,
+            [&] { return !cancel->isHidden(); },
+            [&] {
+                exporting = !p.exportButton->isEnabled();
+                cancel->click();
+            });
+        Dialogs::setNextFile(path);
+        QTest::mouseClick(p.exportButton, Qt::LeftButton);
+        QTRY_VERIFY(clickCancel.fired);
+        QVERIFY(exporting);
+        QCOMPARE(status->text(), u"Export cancelled: no file was written."_s);
+        QVERIFY(cancel->isHidden());
+        QVERIFY(p.exportButton->isEnabled());
+        QTest::qWait(50); // nothing queued before the cancel writes anything
+        QVERIFY(!QFile::exists(path));
+        QCOMPARE(QDir(m_dir.path()).entryList({ u"cancelled.csv*"_s }, QDir::Files), QStringList());
+    }
+
     // The engine keeps working while an export runs, one page per turn of the
     // event loop: rows arrive on top and rows leave the filter. Each row that
     // matched when the export began is written once, in order.
@@ -696,8 +671,10 @@ private Q_SLOTS:
                 emails << r.email;
             return emails;
         };
-        // The next step of an export is a queued call to the pane; the first
-        // page is written once the status shows a percentage.
+        // The next step of an export is a queued call to the export job; the
+        // first page is written once the status shows a percentage.
+        QObject *job = p.pane->findChild<QObject *>(u"historyExportJob"_s);
+        QVERIFY(job);
         auto afterFirstPage = [&] {
             return status->text().contains(u'%');
         };
@@ -707,7 +684,7 @@ private Q_SLOTS:
         const QList<Row> before = waitingNewestFirst();
         QVERIFY(before.size() > 1000);
         QString error;
-        EventHook cancel(p.pane.get(), QEvent::MetaCall, afterFirstPage, [&] {
+        EventHook cancel(job, QEvent::MetaCall, afterFirstPage, [&] {
             // In one transaction, as the engine would over a few seconds.
             QStringList ids;
             for (int i = 100; i < 180; ++i) {
@@ -732,7 +709,7 @@ private Q_SLOTS:
         p.pane->refresh();
         QTRY_VERIFY(!status->text().contains(u'%'));
         const QList<Row> start = waitingNewestFirst();
-        EventHook arrive(p.pane.get(), QEvent::MetaCall, afterFirstPage, [&] {
+        EventHook arrive(job, QEvent::MetaCall, afterFirstPage, [&] {
             // After every row so far, before the rows the tests below add.
             m_clock.set(QDateTime(QDate(2026, 9, 19), QTime(9, 0), QTimeZone::utc()));
             QList<Submission> batch;

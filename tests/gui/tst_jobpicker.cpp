@@ -1,18 +1,25 @@
 #include "JobPicker.h"
 
+#include "api/ApiClient.h"
+#include "core/Clock.h"
+#include "intake/JobDirectory.h"
+#include "store/Database.h"
+#include "store/JobCache.h"
+
 #include <QAbstractItemModelTester>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
 
 using namespace Qt::StringLiterals;
-using cdesk::Job;
-using cdesk::JobPicker;
+using namespace cdesk;
 
 namespace {
 
@@ -192,16 +199,47 @@ private Q_SLOTS:
 
     void statusSays_liveOrCache_andHowOld()
     {
-        JobPicker picker;
-        const QDateTime now = QDateTime::currentDateTimeUtc();
+        FakeClock clock;
+        JobPicker picker(&clock);
+        const QDateTime now = clock.now();
         picker.setJobs(sampleJobs(), now.addSecs(-3 * 60), false);
-        QCOMPARE(statusOf(picker), u"4 open jobs, updated 3 min ago"_s);
+        QCOMPARE(statusOf(picker), u"4 open job(s), updated 3 min ago"_s);
 
         picker.setJobs(sampleJobs(), now.addSecs(-2 * 3600 - 30), true);
-        QCOMPARE(statusOf(picker), u"Offline — jobs from 2 hours ago"_s);
+        QCOMPARE(statusOf(picker), u"Offline — jobs from 2 hour(s) ago"_s);
 
         picker.setJobs({ job(1, u"Only"_s, {}, {}) }, now, false);
-        QCOMPARE(statusOf(picker), u"1 open job, updated less than a minute ago"_s);
+        QCOMPARE(statusOf(picker), u"1 open job(s), updated less than a minute ago"_s);
+        clock.advance(3 * 24 * 3600 * 1000LL);
+        picker.setJobs({ job(1, u"Only"_s, {}, {}) }, now, true);
+        QCOMPARE(statusOf(picker), u"Offline — jobs from 3 day(s) ago"_s);
+    }
+
+    // Bound to a directory, the picker shows the cached list at once, with
+    // its age by the directory's clock, and Refresh asks the directory.
+    void boundToADirectory_showsTheCachedListAtOnce_andRefreshAsksIt()
+    {
+        QTemporaryDir dir;
+        FakeClock clock;
+        Database db(dir.filePath(u"cdesk.sqlite"_s), &clock);
+        QString error;
+        QVERIFY2(db.open(&error), qPrintable(error));
+        JobCache cache(&db, &clock);
+        QVERIFY2(cache.replace(sampleJobs(), &error), qPrintable(error));
+        clock.advance(90 * 60 * 1000);
+        QNetworkAccessManager network;
+        ApiClient api(&network, &clock); // no token yet: nothing is fetched
+        JobDirectory directory(&api, &cache, &clock);
+
+        JobPicker picker; // the system clock, until it is bound
+        picker.bind(&directory);
+        QCOMPARE(statusOf(picker), u"Jobs not loaded yet: refresh to fetch them."_s);
+        QTest::mouseClick(picker.findChild<QToolButton *>(u"jobRefresh"_s), Qt::LeftButton);
+        QCOMPARE(directory.state(), JobDirectory::State::WaitingForToken);
+        QCOMPARE(visibleRows(picker).size(), 5);
+        QCOMPARE(statusOf(picker), u"Offline — jobs from 1 hour(s) ago"_s);
+        picker.setJobId(4);
+        QCOMPARE(picker.jobTitle(), u"Frontend Engineer"_s);
     }
 
     void refresh_emitsRequest_andWaitsWhileLoading()

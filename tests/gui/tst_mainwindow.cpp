@@ -335,7 +335,7 @@ private Q_SLOTS:
                 u"Meera big.txt"_s),
             20000);
         QCOMPARE(
-            m_window->candidatePane()->form()->extraState().value(u"original_resume"_s).toString(),
+            m_window->candidatePane()->form()->draftState().originalResume,
             pdf);
     }
 

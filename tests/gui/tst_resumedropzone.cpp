@@ -1,12 +1,15 @@
 #include "Dialogs.h"
 #include "ResumeDropZone.h"
 #include "TestData.h"
+// The resume tests' helpers: fixtures and stand-ins for the PDF helper.
+#include "../unit/resume/ResumeTestSupport.h"
 #include "resume/ResumeInspector.h"
 
 #include <QApplication>
 #include <QDragEnterEvent>
 #include <QDragLeaveEvent>
 #include <QDropEvent>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
@@ -91,6 +94,34 @@ private:
         return path;
     }
 
+    QString script(const QString &name, const QByteArray &body)
+    {
+        return helperScript(m_dir, name, body);
+    }
+
+    // The helper the zone runs, for one test: the app finds it through this
+    // variable, as the tests' environment names the real one.
+    class HelperOverride
+    {
+    public:
+        explicit HelperOverride(const QString &path)
+            : m_saved(qgetenv("CANDIDATE_DESK_EXTRACT_HELPER"))
+        {
+            qputenv("CANDIDATE_DESK_EXTRACT_HELPER", QFile::encodeName(path));
+        }
+        ~HelperOverride()
+        {
+            // Nothing may still be reading the variable when it changes back.
+            settle();
+            qputenv("CANDIDATE_DESK_EXTRACT_HELPER", m_saved);
+        }
+        HelperOverride(const HelperOverride &) = delete;
+        HelperOverride &operator=(const HelperOverride &) = delete;
+
+    private:
+        QByteArray m_saved;
+    };
+
     // Drops a file and waits until the zone has judged it.
     bool dropAndWait(ResumeDropZone &zone, const QString &path)
     {
@@ -153,6 +184,80 @@ private Q_SLOTS:
                 ink = qGray(image.pixel(x, y)) < 128;
         }
         QVERIFY(ink);
+    }
+
+    void unreadablePdf_noThumbnail_plainMessage_noCrash()
+    {
+        ResumeDropZone zone;
+        zone.show();
+        // A PDF by its first bytes (the inspector accepts it), that the
+        // helper cannot open.
+        const QString garbage
+            = write(u"garbage.pdf"_s, "%PDF-1.7\n" + QByteArray(4096, '\x9c') + "\n%%EOF\n");
+        QVERIFY(dropAndWait(zone, garbage));
+        QCOMPARE(zone.filePath(), garbage);
+        auto *thumbnail = child<QLabel>(zone, u"resumeThumbnail"_s);
+        QTRY_COMPARE(thumbnail->text(), u"No preview"_s);
+        QVERIFY(thumbnail->pixmap().isNull());
+        QVERIFY2(thumbnail->toolTip().contains(u"cannot be drawn"_s),
+                 qPrintable(thumbnail->toolTip()));
+        // The file itself stays, with no error: the server judges its bytes.
+        QVERIFY(child<QLabel>(zone, u"resumeError"_s)->isHidden());
+        QVERIFY(child<QLabel>(zone, u"resumeDetails"_s)->text().startsWith(u"PDF · "_s));
+
+        // The next PDF gets its picture, and the message goes.
+        QVERIFY(dropAndWait(zone, m_pdf));
+        QTRY_VERIFY(!thumbnail->pixmap().isNull());
+        QCOMPARE(thumbnail->text(), QString());
+        QCOMPARE(thumbnail->toolTip(), QString());
+    }
+
+    void helperCrashes_noThumbnail_plainMessage_noCrash()
+    {
+        const HelperOverride crashing(script(u"crashes.sh"_s, "kill -SEGV $$\n"));
+        ResumeDropZone zone;
+        zone.show();
+        QVERIFY(dropAndWait(zone, m_pdf));
+        auto *thumbnail = child<QLabel>(zone, u"resumeThumbnail"_s);
+        QTRY_COMPARE(thumbnail->text(), u"No preview"_s);
+        QVERIFY(thumbnail->pixmap().isNull());
+        QVERIFY2(thumbnail->toolTip().contains(u"stopped unexpectedly"_s),
+                 qPrintable(thumbnail->toolTip()));
+        QCOMPARE(zone.filePath(), m_pdf);
+    }
+
+    void newDropWhileDrawing_stopsTheOldHelper_andShowsTheNewThumbnail()
+    {
+        // The helper hangs on "slow.pdf" and draws anything else.
+        const QString real = qEnvironmentVariable("CANDIDATE_DESK_EXTRACT_HELPER");
+        QVERIFY2(!real.isEmpty(), "run through ctest, which names the helper");
+        const QString helper = script(u"picky.sh"_s,
+                                      "for a; do last=$a; done\n"
+                                      "case \"$last\" in *slow.pdf) echo $$ > \"$0.pid\"; "
+                                      "exec sleep 600;; esac\n"
+                                      "exec '"
+                                          + QFile::encodeName(real) + "' \"$@\"\n");
+        const HelperOverride picky(helper);
+        const QString slow = m_dir.filePath(u"slow.pdf"_s);
+        QVERIFY(QFile::copy(m_pdf, slow));
+
+        ResumeDropZone zone;
+        zone.show();
+        QVERIFY(dropAndWait(zone, slow));
+        QFile pidFile(helper + u".pid"_s);
+        QTRY_VERIFY(pidFile.exists() && pidFile.size() > 0);
+
+        QVERIFY(dropAndWait(zone, m_pdf));
+        auto *thumbnail = child<QLabel>(zone, u"resumeThumbnail"_s);
+        QTRY_VERIFY(!thumbnail->pixmap().isNull());
+        QCOMPARE(zone.filePath(), m_pdf);
+        // The helper still drawing the first file was stopped, not waited for.
+        QVERIFY(pidFile.open(QIODevice::ReadOnly));
+        const qint64 pid = pidFile.readAll().trimmed().toLongLong();
+        QTRY_VERIFY(processGone(pid));
+        settle();
+        QVERIFY(!thumbnail->pixmap().isNull());
+        QCOMPARE(thumbnail->text(), QString());
     }
 
     void details_sayTypeAndSize()

@@ -428,7 +428,7 @@ private Q_SLOTS:
         result.error = ApiError(error);
         result.httpStatus = status;
         result.message = u"a message written for submissions"_s;
-        const QString text = SettingsDialog::describeOutcome(
+        const QString text = describeConnectionTest(
             result, QUrl(u"https://ats.example.com/api/v1"_s), 30000);
         QVERIFY2(text.contains(expected), qPrintable(text));
         QVERIFY(!text.contains(u"a message written for submissions"_s));
@@ -438,7 +438,7 @@ private Q_SLOTS:
     {
         ApiResult result;
         result.jobs.append(cdesk::Job());
-        QCOMPARE(SettingsDialog::describeOutcome(result, QUrl(u"https://a.example"_s), 30000),
+        QCOMPARE(describeConnectionTest(result, QUrl(u"https://a.example"_s), 30000),
                  u"Connected: 1 open job"_s);
     }
 

@@ -3,6 +3,7 @@
 // settings and data folders. Includes the crash test: the engine killed with
 // SIGKILL in the middle of 200 submissions, started again, and exactly 200
 // candidates on the server.
+#include "CliRun.h"
 #include "SandboxFixture.h"
 #include "TestData.h"
 #include "core/Clock.h"
@@ -26,14 +27,7 @@ using namespace cdesk::test;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-    QJsonArray jsonArray() const { return QJsonDocument::fromJson(out).array(); }
-};
+using Run = CliRun;
 
 } // namespace
 

@@ -10,6 +10,7 @@
 // held does not change another's exit codes. The settings file gives the
 // command line a 1 s request timeout (the latency row) and lets a 20 MiB
 // resume past its own size check, so the server's gate is what refuses it.
+#include "CliRun.h"
 #include "SandboxFixture.h"
 #include "TestData.h"
 
@@ -32,15 +33,7 @@ constexpr qint64 kMaxResumeBytes = 64 * 1024; // the sandbox's limit
 constexpr qint64 kBigResumeBytes = 20 * 1024 * 1024; // over its gate's body limit
 constexpr int kLatencyMs = 2500; // past the 1 s timeout of the settings file
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-    QJsonArray jsonArray() const { return QJsonDocument::fromJson(out).array(); }
-    QByteArray text() const { return out + err; }
-};
+using Run = CliRun;
 
 } // namespace
 

@@ -66,14 +66,16 @@ private Q_SLOTS:
     void laterEdits_updateTheSameDraft()
     {
         DraftKeeper keeper(m_store.get());
-        keeper.edited(candidate(u"Ravi"_s), { { u"consent"_s, true } });
+        DraftState state;
+        state.consentGivenAt = u"2026-11-29T10:00:00Z"_s;
+        keeper.edited(candidate(u"Ravi"_s), state);
         QVERIFY(keeper.flush());
-        keeper.edited(candidate(u"Ravi Kumar"_s), { { u"consent"_s, true } });
+        keeper.edited(candidate(u"Ravi Kumar"_s), state);
         QVERIFY(keeper.flush());
         const auto drafts = m_store->list();
         QCOMPARE(drafts.size(), 1);
         QCOMPARE(drafts.first().candidate.name, u"Ravi Kumar"_s);
-        QCOMPARE(drafts.first().extra.value(u"consent"_s).toBool(), true);
+        QCOMPARE(drafts.first().state.consentGivenAt, u"2026-11-29T10:00:00Z"_s);
     }
 
     void destroyedBeforeTheDelay_stillSaves()

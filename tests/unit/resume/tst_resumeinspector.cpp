@@ -1,4 +1,4 @@
-#include "TestData.h"
+#include "ResumeTestSupport.h"
 #include "resume/ResumeInspector.h"
 
 #include <QDir>
@@ -101,12 +101,6 @@ QByteArray oleFile(const QStringList &streams)
     return file;
 }
 
-QByteArray utf16(const QString &text, QStringEncoder::Encoding encoding)
-{
-    QStringEncoder encoder(encoding, QStringEncoder::Flag::WriteBom);
-    return encoder(text);
-}
-
 } // namespace
 
 class TestResumeInspector : public QObject
@@ -118,10 +112,7 @@ private:
 
     QString write(const QString &name, const QByteArray &data)
     {
-        const QString path = writeFile(m_dir.path(), name, data);
-        if (path.isEmpty())
-            qFatal("cannot write a fixture");
-        return path;
+        return fixture(m_dir, name, data);
     }
 
 private Q_SLOTS:
@@ -158,14 +149,14 @@ private Q_SLOTS:
             << u"text/plain"_s << u"Plain text (TXT)"_s;
         QTest::newRow("txt utf-16le")
             << u"cv.txt"_s
-            << utf16(u"Zoë Müller 李小龍 😀\r\nAnalyst\r\n"_s, QStringEncoder::Utf16LE)
+            << utf16WithBom(u"Zoë Müller 李小龍 😀\r\nAnalyst\r\n"_s, QStringEncoder::Utf16LE)
             << u"text/plain"_s << u"Plain text (TXT)"_s;
         QTest::newRow("txt utf-16be")
-            << u"cv.txt"_s << utf16(u"Zoë Müller\nAnalyst\n"_s, QStringEncoder::Utf16BE)
+            << u"cv.txt"_s << utf16WithBom(u"Zoë Müller\nAnalyst\n"_s, QStringEncoder::Utf16BE)
             << u"text/plain"_s << u"Plain text (TXT)"_s;
         // Longer than the 16 KiB head, so the head ends inside the text.
         QTest::newRow("txt utf-16le, long")
-            << u"cv.txt"_s << utf16(u"Zoë Müller 😀 "_s.repeated(1500), QStringEncoder::Utf16LE)
+            << u"cv.txt"_s << utf16WithBom(u"Zoë Müller 😀 "_s.repeated(1500), QStringEncoder::Utf16LE)
             << u"text/plain"_s << u"Plain text (TXT)"_s;
         QTest::newRow("txt windows-1252")
             << u"cv.txt"_s << QByteArray("Zo\xEB M\xFCller\r\nS\xE3o Paulo\r\n") << u"text/plain"_s

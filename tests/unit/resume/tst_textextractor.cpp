@@ -1,5 +1,4 @@
-#include "TestData.h"
-#include "resume/PdfTextWorker.h"
+#include "ResumeTestSupport.h"
 #include "resume/TextExtractor.h"
 
 #include <QFile>
@@ -9,7 +8,6 @@
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QStringDecoder>
 #include <QStringEncoder>
@@ -20,8 +18,6 @@
 #include <quazip/quazipfile.h>
 #include <quazip/quazipnewinfo.h>
 
-#include <cerrno>
-#include <csignal>
 #include <functional>
 
 using namespace Qt::StringLiterals;
@@ -93,17 +89,6 @@ Entries odtParts(const QByteArray &body, const QByteArray &masterPage = {})
     return entries;
 }
 
-QByteArray utf16(const QString &text, QStringEncoder::Encoding encoding)
-{
-    QStringEncoder encoder(encoding, QStringEncoder::Flag::WriteBom);
-    return encoder(text);
-}
-
-bool processGone(qint64 pid)
-{
-    return ::kill(pid_t(pid), 0) == -1 && errno == ESRCH;
-}
-
 } // namespace
 
 class TestTextExtractor : public QObject
@@ -115,18 +100,7 @@ private:
 
     QString write(const QString &name, const QByteArray &data)
     {
-        const QString path = writeFile(m_dir.path(), name, data);
-        if (path.isEmpty())
-            qFatal("cannot write a fixture");
-        return path;
-    }
-
-    // A stand-in for candidate-desk-extract.
-    QString script(const QString &name, const QByteArray &body)
-    {
-        const QString path = write(name, "#!/bin/sh\n" + body);
-        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-        return path;
+        return fixture(m_dir, name, data);
     }
 
     static ExtractLimits limits()
@@ -199,8 +173,8 @@ private Q_SLOTS:
         const QString text = u"José Müller — Анна Иванова\nada@example.com"_s;
         QTest::newRow("utf-8") << text.toUtf8();
         QTest::newRow("utf-8 with bom") << QByteArray("\xEF\xBB\xBF") + text.toUtf8();
-        QTest::newRow("utf-16le with bom") << utf16(text, QStringEncoder::Utf16LE);
-        QTest::newRow("utf-16be with bom") << utf16(text, QStringEncoder::Utf16BE);
+        QTest::newRow("utf-16le with bom") << utf16WithBom(text, QStringEncoder::Utf16LE);
+        QTest::newRow("utf-16be with bom") << utf16WithBom(text, QStringEncoder::Utf16BE);
         QTest::newRow("utf-8, crlf") << QString(text).replace(u"\n"_s, u"\r\n"_s).toUtf8();
     }
 
@@ -632,83 +606,6 @@ private Q_SLOTS:
         QVERIFY(result.truncated);
         QCOMPARE(result.pages, 1);
         QCOMPARE(result.text, u"Ada Love"_s);
-    }
-
-    void pdf_helperHangs_killedAtTimeLimit()
-    {
-        const QString helper = script(u"hangs.sh"_s, "echo $$ > \"$0.pid\"\nexec sleep 600\n");
-        ExtractLimits bounds = limits();
-        bounds.helperPath = helper;
-        bounds.pdfTimeoutMs = 300;
-        const ExtractedText result = extract(write(u"cv.pdf"_s, minimalPdf()), bounds);
-        QVERIFY(result.timedOut);
-        QVERIFY(!result.ok);
-        QVERIFY2(result.problem.startsWith(u"Reading this PDF took too long"_s),
-                 qPrintable(result.problem));
-        // On a slow machine the time may run out before the script wrote its
-        // pid; when it did, the process must be gone.
-        QFile pidFile(helper + u".pid"_s);
-        if (pidFile.open(QIODevice::ReadOnly))
-            QVERIFY(processGone(pidFile.readAll().trimmed().toLongLong()));
-    }
-
-    void pdf_helperCrashes_plainMessage()
-    {
-        ExtractLimits bounds = limits();
-        bounds.helperPath = script(u"crashes.sh"_s, "kill -SEGV $$\n");
-        const ExtractedText result = extract(write(u"cv.pdf"_s, minimalPdf()), bounds);
-        QVERIFY(!result.ok);
-        QVERIFY(!result.timedOut);
-        QVERIFY2(result.problem.startsWith(u"The PDF reader stopped unexpectedly on this file"_s),
-                 qPrintable(result.problem));
-        QVERIFY(!result.problem.contains(u"SEGV"_s, Qt::CaseInsensitive));
-    }
-
-    void pdf_helperMissing_saysReinstall()
-    {
-        ExtractLimits bounds = limits();
-        bounds.helperPath = m_dir.filePath(u"no-such-helper"_s);
-        const ExtractedText result = extract(write(u"cv.pdf"_s, minimalPdf()), bounds);
-        QVERIFY(!result.ok);
-        QVERIFY2(result.problem.contains(u"Reinstall Candidate Desk"_s),
-                 qPrintable(result.problem));
-    }
-
-    void pdf_asyncCancelled_stopsHelperAtOnce()
-    {
-        const QString helper = script(u"waits.sh"_s, "echo $$ > \"$0.pid\"\nexec sleep 600\n");
-        ExtractLimits bounds = limits();
-        bounds.helperPath = helper;
-        bounds.pdfTimeoutMs = 600'000;
-        QFuture<ExtractedText> future
-            = TextExtractor::extractAsync(write(u"cv.pdf"_s, minimalPdf()), bounds);
-        QFile pidFile(helper + u".pid"_s);
-        QTRY_VERIFY(pidFile.exists() && pidFile.size() > 0);
-        future.cancel();
-        QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 10'000);
-        QVERIFY(pidFile.open(QIODevice::ReadOnly));
-        QVERIFY(processGone(pidFile.readAll().trimmed().toLongLong()));
-    }
-
-    void helper_commandLine_printsPagesAndSaysWhatHappened()
-    {
-        QProcess helper;
-        helper.start(QString::fromUtf8(CDESK_EXTRACT_EXE),
-                     { write(u"cli.pdf"_s, minimalPdf("Ada Lovelace")) });
-        QVERIFY(helper.waitForFinished());
-        QCOMPARE(helper.exitCode(), int(cdesk::PdfHelperExit::Ok));
-        const QByteArray out = helper.readAllStandardOutput();
-        QVERIFY(out.endsWith('\f'));
-        QCOMPARE(out.count('\f'), 1);
-        QCOMPARE(out.trimmed(), QByteArray("Ada Lovelace"));
-
-        helper.start(QString::fromUtf8(CDESK_EXTRACT_EXE), { write(u"cli.txt"_s, "hello\n") });
-        QVERIFY(helper.waitForFinished());
-        QCOMPARE(helper.exitCode(), int(cdesk::PdfHelperExit::NotPdf));
-
-        helper.start(QString::fromUtf8(CDESK_EXTRACT_EXE), {});
-        QVERIFY(helper.waitForFinished());
-        QCOMPARE(helper.exitCode(), int(cdesk::PdfHelperExit::Usage));
     }
 
     // --- Anything else -----------------------------------------------------

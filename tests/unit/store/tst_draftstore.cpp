@@ -38,7 +38,12 @@ private Q_SLOTS:
         d.candidate = sampleCandidate();
         d.candidate.resumeFile = u"/home/recruiter/Downloads/Asha CV.pdf"_s; // as typed
         d.candidate.department = u"Platform"_s;
-        d.extra = QJsonObject { { u"updateMode"_s, true }, { u"consent"_s, u"2026-11-29"_s } };
+        d.state.edit.setUpdateTarget(42);
+        d.state.edit.touch(CandidateField::Phone);
+        d.state.consentGivenAt = u"2026-11-29T10:00:00Z"_s;
+        d.state.customRows = { { u"linkedin_url"_s, u"https://linkedin.com/in/asha"_s },
+                               { QString(), u"unnamed yet"_s } };
+        d.state.queuedSubmission = 7;
         const qint64 id = m_drafts->save(d);
         QVERIFY(id > 0);
 
@@ -46,7 +51,9 @@ private Q_SLOTS:
         QVERIFY(loaded);
         QCOMPARE(loaded->id, id);
         QCOMPARE(loaded->candidate, d.candidate);
-        QCOMPARE(loaded->extra, d.extra);
+        QCOMPARE(loaded->state.toJson(), d.state.toJson());
+        QCOMPARE(loaded->state.edit.updateTarget(), std::optional<qint64>(42));
+        QCOMPARE(loaded->state.customRows, d.state.customRows);
         QCOMPARE(loaded->updatedAt, m_clock.now());
         // A draft copies nothing: the path stays as typed, no outbox folder appears.
         QCOMPARE(loaded->candidate.resumeFile, d.candidate.resumeFile);

@@ -1,0 +1,179 @@
+#include "cli/SubmitCommand.h"
+
+#include "account/Account.h"
+#include "cli/Cli.h"
+#include "intake/SubmissionEngine.h"
+#include "model/CandidateValidator.h"
+#include "settings/Settings.h"
+#include "store/Outbox.h"
+#include "store/Workspace.h"
+
+using namespace Qt::StringLiterals;
+
+namespace cdesk {
+
+SubmitCommand::SubmitCommand(Cli *cli, bool update)
+    : QObject(cli)
+    , m_cli(cli)
+    , m_update(update)
+{ }
+
+void SubmitCommand::run()
+{
+    const auto submission = prepare();
+    if (!submission)
+        return;
+    QString error;
+    const auto queued = m_cli->account()->workspace()->outbox()->enqueue(*submission, &error);
+    if (!queued)
+        return m_cli->fail(Cli::Failure, error);
+    if (m_cli->takeLock())
+        m_cli->startEngine();
+    // Without the lock the window runs the engine: its periodic look at the
+    // outbox picks the row up, and we watch the row until it settles.
+    watch(queued->id);
+}
+
+bool SubmitCommand::readCandidate(Candidate *c, CandidateFields *changed)
+{
+    const QCommandLineParser &options = m_cli->options();
+    auto take = [&](const QString &option, CandidateField field, QString *target) {
+        if (options.isSet(option)) {
+            *target = options.value(option);
+            changed->insert(field);
+        }
+    };
+    take(u"name"_s, CandidateField::Name, &c->name);
+    take(u"email"_s, CandidateField::Email, &c->email);
+    take(u"phone"_s, CandidateField::Phone, &c->phone);
+    take(u"resume"_s, CandidateField::Resume, &c->resumeFile);
+    take(u"source"_s, CandidateField::Source, &c->source);
+    take(u"industry"_s, CandidateField::Industry, &c->industry);
+    take(u"department"_s, CandidateField::Department, &c->department);
+    if (options.isSet(u"resume-url"_s)) {
+        c->resumeUrl = QUrl(options.value(u"resume-url"_s));
+        changed->insert(CandidateField::ResumeUrl);
+    }
+    if (options.isSet(u"job"_s)) {
+        bool ok = false;
+        const qint64 job = options.value(u"job"_s).toLongLong(&ok);
+        if (!ok || job <= 0) {
+            m_cli->fail(Cli::InvalidInput,
+                        tr("--job takes a job's id; see `candidate-desk jobs`."));
+            return false;
+        }
+        c->jobId = job;
+        changed->insert(CandidateField::JobId);
+    } else if (options.isSet(u"talent-pool"_s)) {
+        changed->insert(CandidateField::JobId); // jobId empty: the Talent Pool
+    }
+    for (const QString &field : options.values(u"field"_s)) {
+        const qsizetype eq = field.indexOf(u'=');
+        if (eq <= 0) {
+            m_cli->fail(Cli::InvalidInput,
+                        tr("--field takes key=value, e.g. --field linkedin_url=https://..."));
+            return false;
+        }
+        c->customFields.insert(field.left(eq).trimmed(), field.mid(eq + 1));
+        changed->insert(CandidateField::CustomFields);
+    }
+    return true;
+}
+
+std::optional<Submission> SubmitCommand::prepare()
+{
+    const Settings *settings = m_cli->account()->settings();
+    CandidateValidator validator(
+        ValidationOptions { settings->phoneRegion(), settings->maxResumeBytes() });
+    Candidate c;
+    CandidateFields changed;
+    if (!readCandidate(&c, &changed))
+        return std::nullopt;
+    if (!m_update && c.source.isNull()) // the ATS should say who entered the candidate
+        c.source = settings->defaultSource();
+
+    Submission s;
+    s.source = u"cli"_s;
+    FieldErrors errors;
+    if (m_update) {
+        bool ok = false;
+        s.kind = SubmissionKind::Update;
+        s.targetId = m_cli->options().positionalArguments().value(1).toLongLong(&ok);
+        if (!ok || s.targetId <= 0) {
+            m_cli->fail(Cli::InvalidInput, tr("update takes the candidate's id, a number."));
+            return std::nullopt;
+        }
+        if (changed.isEmpty()) {
+            m_cli->fail(Cli::InvalidInput, tr("Nothing to update: give the options to change."));
+            return std::nullopt;
+        }
+        s.changedFields = changed;
+        errors = validator.validateForUpdate(&c);
+        // Only what is being changed is judged: the server keeps the rest.
+        for (const QString &field : errors.fields()) {
+            const auto known = fieldFromName(field.section(u'.', 0, 0));
+            if (known && !changed.contains(*known))
+                errors.remove(field);
+        }
+    } else {
+        errors = validator.validate(&c);
+    }
+    if (!errors.isEmpty()) {
+        m_cli->output().invalid(errors);
+        m_cli->done(Cli::InvalidInput);
+        return std::nullopt;
+    }
+    s.candidate = c;
+    return s;
+}
+
+void SubmitCommand::watch(qint64 submissionId)
+{
+    m_watched = submissionId;
+    if (m_cli->engine())
+        return followEngine();
+    m_cli->waitForOtherCopy(
+        [this] {
+            m_cli->startEngine();
+            followEngine();
+            // The copy that went may have settled the row already: this
+            // engine would then never speak of it again.
+            checkWatched();
+        },
+        [this](bool overdue) {
+            if (overdue) {
+                if (const auto row = m_cli->account()->workspace()->outbox()->get(m_watched))
+                    return m_cli->report(*row);
+            }
+            checkWatched();
+        });
+}
+
+void SubmitCommand::followEngine()
+{
+    connect(m_cli->engine(), &SubmissionEngine::submissionChanged, this,
+            [this](qint64 id, SubmissionState) {
+                if (id == m_watched)
+                    checkWatched();
+            });
+}
+
+void SubmitCommand::checkWatched()
+{
+    const auto row = m_cli->account()->workspace()->outbox()->get(m_watched);
+    if (!row)
+        return m_cli->fail(Cli::Failure, tr("The submission disappeared from the outbox."));
+    switch (row->state) {
+    case SubmissionState::Sending:
+        return; // in flight
+    case SubmissionState::Pending:
+        // Not tried yet, or tried and due again within --wait: keep waiting.
+        if (row->attempts == 0 || !m_cli->waitsTooLong(row->nextAttemptAt))
+            return;
+        return m_cli->report(*row);
+    default:
+        return m_cli->report(*row);
+    }
+}
+
+} // namespace cdesk
