@@ -29,6 +29,14 @@ target_compile_definitions(cdesk_options INTERFACE
   QT_STRICT_ITERATORS
   QT_DISABLE_DEPRECATED_BEFORE=0x060400)
 
+# gold links the sixty-odd test executables in half the time of the default
+# bfd linker (binutils ships it with every gcc); used wherever it works.
+include(CheckLinkerFlag)
+check_linker_flag(CXX "-fuse-ld=gold" CDESK_HAS_GOLD)
+if(CDESK_HAS_GOLD)
+  add_link_options(-fuse-ld=gold)
+endif()
+
 # Sanitizers (the asan preset): AddressSanitizer with LeakSanitizer, and
 # UndefinedBehaviorSanitizer made fatal, on every target of the project, with
 # Qt's asserts on. Qt itself is not built with sanitizers, so many of its

@@ -96,7 +96,7 @@ if phase "build ($preset)" build "$preset"; then
 fi
 if phase "build (asan)" build asan; then
   phase "ctest (asan)" asan_ctest
-  phase "fuzz smoke (asan)" bash "$top/tests/fuzz/run-fuzzers.sh" build/asan "${CDESK_FUZZ_SECONDS:-20}"
+  phase "fuzz smoke (asan)" bash "$top/tests/fuzz/run-fuzzers.sh" build/asan "${CDESK_FUZZ_SECONDS:-10}"
 fi
 
 echo

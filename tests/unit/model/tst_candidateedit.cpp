@@ -123,7 +123,7 @@ private Q_SLOTS:
             { u"update_target"_s, 5 },
             { u"consent_given_at"_s, u"2026-11-29T10:00:00Z"_s },
             { u"touched"_s, QJsonArray { u"phone"_s } },
-            { u"custom_rows"_s, QJsonArray { QJsonArray { u"k"_s, u"v"_s } } },
+            { u"custom_rows"_s, QJsonArray { QJsonValue(QJsonArray { u"k"_s, u"v"_s }) } },
             { u"last_source"_s, u"LinkedIn"_s },
             { u"queued_submission"_s, 3 },
             { u"from_a_newer_version"_s, u"kept"_s },
