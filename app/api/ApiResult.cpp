@@ -87,47 +87,6 @@ bool emailAlreadyExists(const FieldErrors &errors)
 
 } // namespace
 
-QString errorName(ApiError error)
-{
-    switch (error) {
-    case ApiError::None:
-        return u"none"_s;
-    case ApiError::FieldErrors:
-        return u"field_errors"_s;
-    case ApiError::BadToken:
-        return u"bad_token"_s;
-    case ApiError::NotAllowed:
-        return u"not_allowed"_s;
-    case ApiError::NotFound:
-        return u"not_found"_s;
-    case ApiError::Duplicate:
-        return u"duplicate"_s;
-    case ApiError::TooLarge:
-        return u"too_large"_s;
-    case ApiError::Throttled:
-        return u"throttled"_s;
-    case ApiError::IdempotencyConflict:
-        return u"idempotency_conflict"_s;
-    case ApiError::ServerError:
-        return u"server_error"_s;
-    case ApiError::Redirect:
-        return u"redirect"_s;
-    case ApiError::Timeout:
-        return u"timeout"_s;
-    case ApiError::Network:
-        return u"network"_s;
-    case ApiError::Tls:
-        return u"tls"_s;
-    case ApiError::BadResponse:
-        return u"bad_response"_s;
-    case ApiError::Cancelled:
-        return u"cancelled"_s;
-    case ApiError::LocalProblem:
-        return u"local_problem"_s;
-    }
-    return u"unknown"_s;
-}
-
 ReplyFacts ReplyFacts::from(QNetworkReply *reply, const QByteArray &body, QDateTime now)
 {
     ReplyFacts facts;

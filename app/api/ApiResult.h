@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/ApiError.h"
 #include "model/Candidate.h"
 #include "model/FieldErrors.h"
 #include "model/Job.h"
@@ -14,30 +15,6 @@
 #include <optional>
 
 namespace cdesk {
-
-// Every way a call to the Candidate API can end, as the recruiter needs to
-// tell them apart.
-enum class ApiError {
-    None,
-    FieldErrors, // 400 with DRF field errors: the form shows them on their fields
-    BadToken, // 401, or a 403 that says the credentials are missing or invalid
-    NotAllowed, // 403: the token may not do this
-    NotFound, // 404
-    Duplicate, // 409 (with the existing id), or a 400 saying the email already exists
-    TooLarge, // 413 (JSON or a proxy's HTML), or Django's bare 400 for a big body
-    Throttled, // 429
-    IdempotencyConflict, // 422: the key was used before with another body
-    ServerError, // 5xx
-    Redirect, // 3xx: never followed, so the token never reaches another origin
-    Timeout, // no answer in time
-    Network, // connection refused, reset, host not found...
-    Tls, // certificate or handshake failure
-    BadResponse, // an answer we cannot read
-    Cancelled, // the user's cancel (told apart from a timeout)
-    LocalProblem, // refused before sending: insecure URL, no token, unreadable file
-};
-
-QString errorName(ApiError error); // "field_errors", "bad_token", ... for storage and --json
 
 // A Retry-After value in seconds from now: "120", or an HTTP date
 // ("Wed, 21 Oct 2026 07:28:00 GMT") measured against now. Never negative;

@@ -15,17 +15,32 @@ namespace cdesk {
 
 namespace {
 
-int exitCodeFor(const QString &errorKind)
+int exitCodeFor(ApiError kind)
 {
-    if (errorKind == errorName(ApiError::FieldErrors) || errorKind == errorName(ApiError::TooLarge)
-        || errorKind == errorName(ApiError::NotFound))
+    switch (kind) {
+    case ApiError::FieldErrors:
+    case ApiError::TooLarge:
+    case ApiError::NotFound:
         return Cli::InvalidInput;
-    if (errorKind == errorName(ApiError::BadToken) || errorKind == errorName(ApiError::NotAllowed))
+    case ApiError::BadToken:
+    case ApiError::NotAllowed:
         return Cli::BadToken;
-    if (errorKind == errorName(ApiError::Duplicate))
+    case ApiError::Duplicate:
         return Cli::Duplicate;
-    if (errorKind == errorName(ApiError::LocalProblem))
+    case ApiError::LocalProblem:
         return Cli::Failure;
+    case ApiError::None:
+    case ApiError::Throttled:
+    case ApiError::IdempotencyConflict:
+    case ApiError::ServerError:
+    case ApiError::Redirect:
+    case ApiError::Timeout:
+    case ApiError::Network:
+    case ApiError::Tls:
+    case ApiError::BadResponse:
+    case ApiError::Cancelled:
+        break;
+    }
     // A redirect, a TLS failure, a server error that kept coming back, an
     // answer that could not be read, a reused key: held for a person.
     return Cli::Held;
@@ -51,7 +66,7 @@ int cliExitCode(const ApiResult &result)
 {
     if (result.isRetryable())
         return Cli::Held;
-    return exitCodeFor(errorName(result.error));
+    return exitCodeFor(result.error);
 }
 
 int cliExitCode(const Submission &s)
@@ -114,8 +129,8 @@ QJsonObject CliOutput::submissionJson(const Submission &s)
     };
     if (s.duplicateOf)
         o.insert(u"duplicate_of"_s, *s.duplicateOf);
-    if (!s.errorKind.isEmpty()) {
-        o.insert(u"error"_s, s.errorKind);
+    if (s.errorKind != ApiError::None) {
+        o.insert(u"error"_s, errorName(s.errorKind));
         o.insert(u"message"_s, s.lastError);
     }
     if (!s.fieldErrors.isEmpty())

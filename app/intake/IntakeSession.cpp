@@ -283,8 +283,7 @@ void IntakeSession::settle(const Submission &s)
             }
             return;
         }
-        const bool token = s.errorKind == errorName(ApiError::BadToken)
-            || s.errorKind == errorName(ApiError::NotAllowed);
+        const bool token = isTokenProblem(s.errorKind);
         if (bringBack) {
             Q_EMIT fieldErrorsFound(s.fieldErrors);
             note(tr("Not sent: %1").arg(s.lastError), Note::Problem, token);

@@ -84,12 +84,18 @@ void SubmissionEngine::stop()
             it.value()->disconnect(this);
             it.value()->cancel();
         }
-        // Back to Pending at once: the same key goes out next time.
-        m_outbox->markRetry(
-            it.key(), m_clock->now(),
-            QCoreApplication::translate("SubmissionEngine", "Stopped before the server answered."),
-            errorName(ApiError::Cancelled), 0);
-        Q_EMIT submissionChanged(it.key(), SubmissionState::Pending);
+        // Back to Pending at once: the same key goes out next time. When the
+        // store refuses, the row stays Sending, and the next start takes it
+        // back (recoverInterrupted()): it is never told as pending here.
+        QString error;
+        if (m_outbox->markRetry(
+                it.key(), m_clock->now(),
+                QCoreApplication::translate("SubmissionEngine",
+                                            "Stopped before the server answered."),
+                ApiError::Cancelled, 0, &error))
+            Q_EMIT submissionChanged(it.key(), SubmissionState::Pending);
+        else
+            Q_EMIT storeProblem(error);
     }
     m_calls.clear();
 }
@@ -165,7 +171,7 @@ void SubmissionEngine::retryUnrecorded()
     for (auto it = m_unrecorded.begin(); it != m_unrecorded.end();) {
         const qint64 id = it.key();
         const Unrecorded outcome = it.value();
-        if (outcome.write()) {
+        if (outcome.write(nullptr)) {
             it = m_unrecorded.erase(it);
             Q_EMIT submissionChanged(id, outcome.state);
             Q_EMIT pendingCountChanged(m_outbox->pendingCount());
@@ -201,9 +207,10 @@ void SubmissionEngine::process(const Submission &submission)
             "SubmissionEngine",
             "The resume kept for this submission is missing or was changed. "
             "Attach the resume again and resubmit.");
-        record(submission.id, SubmissionState::Failed, [this, id = submission.id, message] {
-            return m_outbox->markFailed(id, message, errorName(ApiError::LocalProblem), {}, 0);
-        });
+        record(submission.id, SubmissionState::Failed,
+               [this, id = submission.id, message](QString *error) {
+                   return m_outbox->markFailed(id, message, ApiError::LocalProblem, {}, 0, error);
+               });
         return;
     }
     // Only the first attempt of a create looks the email up: on a retry the
@@ -232,8 +239,8 @@ void SubmissionEngine::lookupThenCreate(const Submission &submission)
                                         .arg(submission.candidate.email)
                                         .arg(existing);
             record(submission.id, SubmissionState::NeedsDecision,
-                   [this, id = submission.id, existing, message] {
-                       return m_outbox->markNeedsDecision(id, existing, message);
+                   [this, id = submission.id, existing, message](QString *error) {
+                       return m_outbox->markNeedsDecision(id, existing, message, 409, error);
                    });
             return;
         }
@@ -286,13 +293,15 @@ void SubmissionEngine::settle(const Submission &submission, const ApiResult &res
     if (result.ok()) {
         const qint64 serverId = result.candidate ? result.candidate->id : submission.targetId;
         record(id, SubmissionState::Sent,
-               [this, id, serverId] { return m_outbox->markSent(id, serverId); });
+               [this, id, serverId](QString *error) {
+                   return m_outbox->markSent(id, serverId, 0, error);
+               });
         return;
     }
     if (result.error == ApiError::Duplicate && result.existingId) {
         record(id, SubmissionState::NeedsDecision,
-               [this, id, existing = *result.existingId, message = result.message] {
-                   return m_outbox->markNeedsDecision(id, existing, message);
+               [this, id, existing = *result.existingId, message = result.message](QString *error) {
+                   return m_outbox->markNeedsDecision(id, existing, message, 409, error);
                });
         return;
     }
@@ -312,8 +321,8 @@ void SubmissionEngine::settle(const Submission &submission, const ApiResult &res
                       nullptr, inARow)
                       .arg(result.httpStatus);
             record(id, SubmissionState::Failed,
-                   [this, id, message, kind = errorName(result.error), status = result.httpStatus] {
-                       return m_outbox->markFailed(id, message, kind, {}, status);
+                   [this, id, message, kind = result.error, status = result.httpStatus](QString *error) {
+                       return m_outbox->markFailed(id, message, kind, {}, status, error);
                    });
             return;
         }
@@ -324,27 +333,30 @@ void SubmissionEngine::settle(const Submission &submission, const ApiResult &res
             : backoffMs(submission.attempts);
         record(id, SubmissionState::Pending,
                [this, id, next = m_clock->now().addMSecs(waitMs), message = result.message,
-                kind = errorName(result.error), status = result.httpStatus] {
-                   return m_outbox->markRetry(id, next, message, kind, status);
+                kind = result.error, status = result.httpStatus](QString *error) {
+                   return m_outbox->markRetry(id, next, message, kind, status, error);
                });
         return;
     }
     if (result.error == ApiError::TooLarge && result.serverLimitBytes)
         Q_EMIT serverLimitLearned(*result.serverLimitBytes);
     record(id, SubmissionState::Failed,
-           [this, id, message = result.message, kind = errorName(result.error),
-            fields = result.fieldErrors, status = result.httpStatus] {
-               return m_outbox->markFailed(id, message, kind, fields, status);
+           [this, id, message = result.message, kind = result.error,
+            fields = result.fieldErrors, status = result.httpStatus](QString *error) {
+               return m_outbox->markFailed(id, message, kind, fields, status, error);
            });
 }
 
-void SubmissionEngine::record(qint64 id, SubmissionState state, std::function<bool()> write)
+void SubmissionEngine::record(qint64 id, SubmissionState state,
+                              std::function<bool(QString *)> write)
 {
-    if (!write()) {
+    QString error;
+    if (!write(&error)) {
         // Not in the store: the row stays Sending there, and nobody is told an
-        // outcome the store does not hold. The outcome is kept and written at
-        // the next look (retryUnrecorded()).
+        // outcome the store does not hold. The trouble is reported, and the
+        // outcome is kept and written at the next look (retryUnrecorded()).
         m_unrecorded.insert(id, { state, std::move(write) });
+        Q_EMIT storeProblem(error);
         kick();
         return;
     }

@@ -73,8 +73,9 @@ Q_SIGNALS:
     // A 413 named the server's resume limit: the app keeps it in the settings,
     // so the next oversized resume is caught before it is sent.
     void serverLimitLearned(qint64 bytes);
-    // The store refused to hand out due rows (a full disk, a database another
-    // program holds); the engine looks again later. error may be empty.
+    // The store refused to hand out due rows or to record an outcome (a full
+    // disk, a database another program holds); the engine keeps what it knows
+    // and looks again later. error may be empty.
     void storeProblem(const QString &error);
 
 private:
@@ -84,7 +85,7 @@ private:
     void lookupThenCreate(const Submission &submission);
     void track(qint64 id, ApiCall *call);
     void settle(const Submission &submission, const ApiResult &result);
-    void record(qint64 id, SubmissionState state, std::function<bool()> write);
+    void record(qint64 id, SubmissionState state, std::function<bool(QString *)> write);
     void retryUnrecorded();
     qint64 backoffMs(int attempts) const;
     void scheduleNext();
@@ -98,7 +99,7 @@ private:
     struct Unrecorded
     {
         SubmissionState state;
-        std::function<bool()> write;
+        std::function<bool(QString *)> write;
     };
     QHash<qint64, Unrecorded> m_unrecorded; // outcomes the store refused to record
     bool m_recoveryPending = false; // recoverInterrupted() failed at start

@@ -1,34 +1,26 @@
 #include "Candidate.h"
 
+#include "model/NameTable.h"
+
 using namespace Qt::StringLiterals;
 
 namespace cdesk {
 
 namespace {
 
-struct FieldNameEntry
-{
-    CandidateField field;
-    QString name;
-};
-
 // In the enum's order, which is also the form's.
-const QList<FieldNameEntry> &fieldTable()
-{
-    static const QList<FieldNameEntry> table = {
-        { CandidateField::Name, u"name"_s },
-        { CandidateField::Email, u"email"_s },
-        { CandidateField::Phone, u"phone"_s },
-        { CandidateField::Resume, u"resume"_s },
-        { CandidateField::ResumeUrl, u"resume_url"_s },
-        { CandidateField::JobId, u"job_id"_s },
-        { CandidateField::Source, u"source"_s },
-        { CandidateField::Industry, u"industry"_s },
-        { CandidateField::Department, u"department"_s },
-        { CandidateField::CustomFields, u"custom_fields"_s },
-    };
-    return table;
-}
+constexpr NameTable<CandidateField, 10> kFields { { {
+    { CandidateField::Name, u"name" },
+    { CandidateField::Email, u"email" },
+    { CandidateField::Phone, u"phone" },
+    { CandidateField::Resume, u"resume" },
+    { CandidateField::ResumeUrl, u"resume_url" },
+    { CandidateField::JobId, u"job_id" },
+    { CandidateField::Source, u"source" },
+    { CandidateField::Industry, u"industry" },
+    { CandidateField::Department, u"department" },
+    { CandidateField::CustomFields, u"custom_fields" },
+} } };
 
 // Storage keys for what the contract has no field for.
 const QString kResumePath = u"resume_path"_s;
@@ -98,20 +90,12 @@ QJsonValue urlToJson(const QUrl &url)
 
 QString fieldName(CandidateField field)
 {
-    for (const auto &entry : fieldTable()) {
-        if (entry.field == field)
-            return entry.name;
-    }
-    return {};
+    return kFields.name(field);
 }
 
 std::optional<CandidateField> fieldFromName(const QString &name)
 {
-    for (const auto &entry : fieldTable()) {
-        if (entry.name == name)
-            return entry.field;
-    }
-    return std::nullopt;
+    return kFields.value(name);
 }
 
 QString consentFieldKey()
@@ -122,9 +106,9 @@ QString consentFieldKey()
 QStringList fieldNames(const CandidateFields &fields)
 {
     QStringList names;
-    for (const auto &entry : fieldTable()) {
-        if (fields.contains(entry.field))
-            names.append(entry.name);
+    for (const auto &[field, name] : kFields.entries) {
+        if (fields.contains(field))
+            names.append(name.toString());
     }
     return names;
 }

@@ -1,5 +1,7 @@
 #include "Submission.h"
 
+#include "model/NameTable.h"
+
 #include <QCoreApplication>
 
 using namespace Qt::StringLiterals;
@@ -9,63 +11,40 @@ namespace cdesk {
 namespace {
 
 // The names are stored in the outbox and history tables: never change one.
-struct StateName
-{
-    SubmissionState state;
-    QString name;
-};
+constexpr NameTable<SubmissionState, 6> kStates { { {
+    { SubmissionState::Pending, u"pending" },
+    { SubmissionState::Sending, u"sending" },
+    { SubmissionState::Sent, u"sent" },
+    { SubmissionState::Failed, u"failed" },
+    { SubmissionState::NeedsDecision, u"needs_decision" },
+    { SubmissionState::Cancelled, u"cancelled" },
+} } };
 
-const QList<StateName> &stateTable()
-{
-    static const QList<StateName> table = {
-        { SubmissionState::Pending, u"pending"_s },
-        { SubmissionState::Sending, u"sending"_s },
-        { SubmissionState::Sent, u"sent"_s },
-        { SubmissionState::Failed, u"failed"_s },
-        { SubmissionState::NeedsDecision, u"needs_decision"_s },
-        { SubmissionState::Cancelled, u"cancelled"_s },
-    };
-    return table;
-}
+constexpr NameTable<SubmissionKind, 2> kKinds { { {
+    { SubmissionKind::Create, u"create" },
+    { SubmissionKind::Update, u"update" },
+} } };
 
 } // namespace
 
 QString stateName(SubmissionState state)
 {
-    for (const auto &entry : stateTable()) {
-        if (entry.state == state)
-            return entry.name;
-    }
-    return {};
+    return kStates.name(state);
 }
 
 std::optional<SubmissionState> stateFromName(const QString &name)
 {
-    for (const auto &entry : stateTable()) {
-        if (entry.name == name)
-            return entry.state;
-    }
-    return std::nullopt;
+    return kStates.value(name);
 }
 
 QString kindName(SubmissionKind kind)
 {
-    switch (kind) {
-    case SubmissionKind::Create:
-        return u"create"_s;
-    case SubmissionKind::Update:
-        return u"update"_s;
-    }
-    return {};
+    return kKinds.name(kind);
 }
 
 std::optional<SubmissionKind> kindFromName(const QString &name)
 {
-    if (name == u"create"_s)
-        return SubmissionKind::Create;
-    if (name == u"update"_s)
-        return SubmissionKind::Update;
-    return std::nullopt;
+    return kKinds.value(name);
 }
 
 QString stateLabel(SubmissionState state)

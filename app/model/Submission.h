@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/ApiError.h"
 #include "model/Candidate.h"
 #include "model/FieldErrors.h"
 
@@ -72,7 +73,7 @@ struct Submission
     std::optional<qint64> serverId; // the created or updated candidate
     std::optional<qint64> duplicateOf; // NeedsDecision: the existing candidate
     QString lastError; // the recruiter-facing message of the last failure
-    QString errorKind; // the ApiResult kind of the last failure, "" when none
+    ApiError errorKind = ApiError::None; // the kind of the last failure
     FieldErrors fieldErrors; // the server's field errors, when that is why it failed
     QString source; // where it came from: "form", "cli", "csv:<file>", ...
 

@@ -23,6 +23,12 @@ QString text(const QString &s)
     return s.isNull() ? QString(u""_s) : s;
 }
 
+// The error_kind column: "" for none, else the kind's name.
+QString storedName(ApiError kind)
+{
+    return kind == ApiError::None ? QString(u""_s) : errorName(kind);
+}
+
 QVariant nullableId(const std::optional<qint64> &id)
 {
     return id ? QVariant(*id) : QVariant(QMetaType::fromType<qint64>());
@@ -184,7 +190,7 @@ bool Outbox::prepare(Submission *s, const QDateTime &now, QString *copyDir, QStr
     s->serverId.reset();
     s->duplicateOf.reset();
     s->lastError.clear();
-    s->errorKind.clear();
+    s->errorKind = ApiError::None;
     s->fieldErrors = {};
     return true;
 }
@@ -257,7 +263,7 @@ int Outbox::sendNow(QString *error)
     due.addBindValue(text(m_account));
     due.addBindValue(text(m_account));
     QSqlQuery failed(m_db->connection());
-    const QStringList kinds = requeuedKinds();
+    const QList<ApiError> kinds = requeuedErrors();
     failed.prepare(SubmissionRow::withStates(
         u"UPDATE submissions SET state = {Pending}, updated_at = ?, next_attempt_at = ?"
         " WHERE state = {Failed} AND error_kind IN (%1)"
@@ -265,8 +271,8 @@ int Outbox::sendNow(QString *error)
             QStringList(kinds.size(), u"?"_s).join(u", "_s))));
     failed.addBindValue(now);
     failed.addBindValue(now);
-    for (const QString &kind : kinds)
-        failed.addBindValue(kind);
+    for (const ApiError kind : kinds)
+        failed.addBindValue(storedName(kind));
     failed.addBindValue(text(m_account));
     failed.addBindValue(text(m_account));
     const QString what = tr("Could not make the outbox due now");
@@ -287,15 +293,6 @@ int Outbox::sendNow(QString *error)
     return count;
 }
 
-QStringList Outbox::requeuedKinds()
-{
-    // The names are errorName(ApiError::...); the store does not link the API
-    // layer. Left out: field errors, too large, duplicate, a reused key, an
-    // unknown candidate and a missing resume copy, which a retry cannot fix.
-    return { u"server_error"_s, u"bad_token"_s, u"not_allowed"_s, u"redirect"_s, u"tls"_s,
-             u"bad_response"_s, u"timeout"_s,   u"network"_s,     u"throttled"_s };
-}
-
 Outbox::Unsent Outbox::unsent()
 {
     Unsent u;
@@ -308,15 +305,17 @@ Outbox::Unsent Outbox::unsent()
         "  AND ? <> '' AND account IS NOT NULL AND account <> ?),"
         " count(*) FILTER (WHERE state IN ({Failed}, {NeedsDecision})"
         "  AND (? = '' OR account IS NULL OR account = ?)),"
-        " count(*) FILTER (WHERE state = {Failed} AND error_kind IN ('bad_token',"
-        "  'not_allowed') AND (? = '' OR account IS NULL OR account = ?)),"
+        " count(*) FILTER (WHERE state = {Failed} AND error_kind IN (?, ?)"
+        "  AND (? = '' OR account IS NULL OR account = ?)),"
         " count(*) FILTER (WHERE state = {Sending}"
         "  AND (? = '' OR account IS NULL OR account = ?))"
         " FROM submissions WHERE state IN ({Pending}, {Sending}, {Failed}, {NeedsDecision})"_s));
-    for (int i = 0; i < 5; ++i) {
-        q.addBindValue(text(m_account));
-        q.addBindValue(text(m_account));
-    }
+    const QString account = text(m_account);
+    const QVariantList values { account, account, account, account, account, account,
+                                storedName(ApiError::BadToken), storedName(ApiError::NotAllowed),
+                                account, account, account, account };
+    for (const QVariant &value : values)
+        q.addBindValue(value);
     if (!m_db->exec(q, tr("Could not read the outbox"), nullptr) || !q.next())
         return u;
     u.waiting = q.value(0).toInt();
@@ -444,28 +443,28 @@ bool Outbox::markSent(qint64 id, qint64 serverId, int httpStatus, QString *error
     }
     c.columns = { { u"server_id"_s, serverId },
                   { u"last_error"_s, u""_s },
-                  { u"error_kind"_s, u""_s },
+                  { u"error_kind"_s, storedName(ApiError::None) },
                   { u"field_errors_json"_s, u""_s } };
     return apply(id, { SubmissionState::Sending }, c, error);
 }
 
 bool Outbox::markRetry(qint64 id, const QDateTime &nextAttemptAt, const QString &message,
-                       const QString &errorKind, int httpStatus, QString *error)
+                       ApiError errorKind, int httpStatus, QString *error)
 {
     Change c { SubmissionState::Pending, OutcomeRetry, message, httpStatus, {} };
     c.columns = { { u"next_attempt_at"_s, Database::storageTime(nextAttemptAt) },
                   { u"last_error"_s, text(message) },
-                  { u"error_kind"_s, text(errorKind) },
+                  { u"error_kind"_s, storedName(errorKind) },
                   { u"field_errors_json"_s, u""_s } };
     return apply(id, { SubmissionState::Sending }, c, error);
 }
 
-bool Outbox::markFailed(qint64 id, const QString &message, const QString &errorKind,
+bool Outbox::markFailed(qint64 id, const QString &message, ApiError errorKind,
                         const FieldErrors &fieldErrors, int httpStatus, QString *error)
 {
     Change c { SubmissionState::Failed, OutcomeFailed, message, httpStatus, {} };
     c.columns = { { u"last_error"_s, text(message) },
-                  { u"error_kind"_s, text(errorKind) },
+                  { u"error_kind"_s, storedName(errorKind) },
                   { u"field_errors_json"_s, SubmissionRow::fieldErrorsJson(fieldErrors) } };
     return apply(id, { SubmissionState::Sending }, c, error);
 }
@@ -474,10 +473,9 @@ bool Outbox::markNeedsDecision(qint64 id, qint64 duplicateOf, const QString &mes
                                int httpStatus, QString *error)
 {
     Change c { SubmissionState::NeedsDecision, OutcomeNeedsDecision, message, httpStatus, {} };
-    // "duplicate" is errorName(ApiError::Duplicate); the store does not link the API layer.
     c.columns = { { u"duplicate_of"_s, duplicateOf },
                   { u"last_error"_s, text(message) },
-                  { u"error_kind"_s, u"duplicate"_s },
+                  { u"error_kind"_s, storedName(ApiError::Duplicate) },
                   { u"field_errors_json"_s, u""_s } };
     return apply(id, { SubmissionState::Sending }, c, error);
 }
@@ -501,7 +499,7 @@ bool Outbox::retry(qint64 id, QString *error)
     };
     c.columns = { { u"next_attempt_at"_s, Database::storageTime(m_clock->now()) },
                   { u"last_error"_s, u""_s },
-                  { u"error_kind"_s, u""_s },
+                  { u"error_kind"_s, storedName(ApiError::None) },
                   { u"field_errors_json"_s, u""_s } };
     return apply(
         id, { SubmissionState::Failed, SubmissionState::NeedsDecision, SubmissionState::Cancelled },
@@ -528,7 +526,7 @@ bool Outbox::convertToUpdate(qint64 id, qint64 targetId, const CandidateFields &
                   { u"changed_fields"_s, SubmissionRow::changedFieldsKey(changed) },
                   { u"next_attempt_at"_s, Database::storageTime(m_clock->now()) },
                   { u"last_error"_s, u""_s },
-                  { u"error_kind"_s, u""_s },
+                  { u"error_kind"_s, storedName(ApiError::None) },
                   { u"field_errors_json"_s, u""_s } };
     return apply(id, { SubmissionState::NeedsDecision }, c, error);
 }

@@ -94,11 +94,10 @@ public:
 
     // "Send now": pending rows waiting for a backoff become due at once, and
     // failed rows whose failure was not the candidate's (the server's
-    // trouble, a refused token, a redirect, a TLS failure: requeuedKinds())
+    // trouble, a refused token, a redirect, a TLS failure: requeuedErrors())
     // go back to pending with the same key. Rows of the current account only.
     // Returns how many rows changed, -1 on error.
     int sendNow(QString *error = nullptr);
-    static QStringList requeuedKinds();
 
     // What is not on the server yet for the current account: rows that wait
     // to be sent by themselves, and rows held until a person acts; and what
@@ -118,8 +117,8 @@ public:
     // false and leaves the row alone when the row is not in Sending.
     bool markSent(qint64 id, qint64 serverId, int httpStatus = 0, QString *error = nullptr);
     bool markRetry(qint64 id, const QDateTime &nextAttemptAt, const QString &message,
-                   const QString &errorKind, int httpStatus, QString *error = nullptr);
-    bool markFailed(qint64 id, const QString &message, const QString &errorKind,
+                   ApiError errorKind, int httpStatus, QString *error = nullptr);
+    bool markFailed(qint64 id, const QString &message, ApiError errorKind,
                     const FieldErrors &fieldErrors, int httpStatus, QString *error = nullptr);
     bool markNeedsDecision(qint64 id, qint64 duplicateOf, const QString &message,
                            int httpStatus = 409, QString *error = nullptr);

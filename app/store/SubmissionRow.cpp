@@ -85,7 +85,9 @@ Submission SubmissionRow::fromQuery(const QSqlQuery &q)
     s.serverId = optionalId(q.value(ServerId));
     s.duplicateOf = optionalId(q.value(DuplicateOf));
     s.lastError = q.value(LastError).toString();
-    s.errorKind = q.value(ErrorKind).toString();
+    // A kind only a newer version knows reads as a failure that cannot be
+    // read; it is still held for a person and shown with its message.
+    s.errorKind = errorFromName(q.value(ErrorKind).toString()).value_or(ApiError::BadResponse);
     s.fieldErrors = FieldErrors::fromJson(parseObject(q.value(FieldErrorsJson).toString()));
     s.source = q.value(Source).toString();
     return s;

@@ -252,12 +252,12 @@ private Q_SLOTS:
 
         QVERIFY(claim(m_failedId));
         QVERIFY(m_outbox->markRetry(m_failedId, m_clock.now(), u"The server is busy."_s,
-                                    u"server"_s, 503, &error));
+                                    ApiError::ServerError, 503, &error));
         QVERIFY(claim(m_failedId));
         FieldErrors errors;
         errors.add(u"email"_s, u"Enter a valid email address."_s);
         QVERIFY(m_outbox->markFailed(m_failedId, u"The server refused the candidate."_s,
-                                     u"validation"_s, errors, 400, &error));
+                                     ApiError::FieldErrors, errors, 400, &error));
         setState(m_failedId, SubmissionState::Failed);
         QVERIFY(claim(m_sentId));
         QVERIFY(m_outbox->markSent(m_sentId, 4242, 201, &error));

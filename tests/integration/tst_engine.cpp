@@ -135,7 +135,7 @@ private Q_SLOTS:
         QVERIFY(sent.serverId);
         QCOMPARE(sent.attempts, 1);
         QCOMPARE(sent.idempotencyKey, key);
-        QCOMPARE(sent.errorKind, QString());
+        QCOMPARE(sent.errorKind, ApiError::None);
 
         const HttpResponse onServer = m_http.get(m_sandbox.url(candidatePath(*sent.serverId)));
         QCOMPARE(onServer.status, 200);
@@ -207,7 +207,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(retry.has_value(), kTimeoutMs);
 
         QCOMPARE(retry->state, SubmissionState::Pending);
-        QCOMPARE(retry->errorKind, errorKind);
+        QCOMPARE(errorName(retry->errorKind), errorKind);
         QVERIFY(!retry->lastError.isEmpty());
         QCOMPARE(retry->attempts, 1);
         QCOMPARE(retry->idempotencyKey, key);
@@ -245,7 +245,7 @@ private Q_SLOTS:
 
         const QDateTime failedAt = m_clock.now();
         m_engine->start();
-        QTRY_COMPARE_WITH_TIMEOUT(m_outbox->get(id)->errorKind, u"throttled"_s, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(errorName(m_outbox->get(id)->errorKind), u"throttled"_s, kTimeoutMs);
         QCOMPARE(m_outbox->get(id)->state, SubmissionState::Pending);
         QVERIFY(m_outbox->get(id)->nextAttemptAt >= failedAt.addSecs(1));
 
@@ -319,7 +319,7 @@ private Q_SLOTS:
         QVERIFY(flushEvents());
         const Submission failed = *m_outbox->get(id);
         QCOMPARE(failed.state, SubmissionState::Failed);
-        QCOMPARE(failed.errorKind, errorKind);
+        QCOMPARE(errorName(failed.errorKind), errorKind);
         QCOMPARE(failed.attempts, 1);
         QVERIFY(!failed.lastError.isEmpty());
         QVERIFY(!failed.serverId);
@@ -361,7 +361,7 @@ private Q_SLOTS:
         const Submission held = *m_outbox->get(id);
         QCOMPARE(held.attempts, 3);
         QCOMPARE(nextAttempts.size(), 2); // two retries, each scheduled, none at once
-        QCOMPARE(held.errorKind, u"server_error"_s);
+        QCOMPARE(errorName(held.errorKind), u"server_error"_s);
         QVERIFY2(held.lastError.contains(u"500"_s) && held.lastError.contains(u"3 time"_s),
                  qPrintable(held.lastError));
         QCOMPARE(serverCandidates(c.email).size(), 0);
@@ -462,7 +462,7 @@ private Q_SLOTS:
                                   kTimeoutMs);
         const Submission decide = *m_outbox->get(id);
         QCOMPARE(decide.duplicateOf, std::optional<qint64>(existingId));
-        QCOMPARE(decide.errorKind, u"duplicate"_s);
+        QCOMPARE(errorName(decide.errorKind), u"duplicate"_s);
         QVERIFY(!decide.lastError.isEmpty());
         QVERIFY(!decide.serverId);
         QCOMPARE(serverCandidates(email).size(), 1);
@@ -528,7 +528,7 @@ private Q_SLOTS:
 
         m_engine->start();
         QTRY_COMPARE_WITH_TIMEOUT(m_outbox->get(id)->state, SubmissionState::Failed, kTimeoutMs);
-        QCOMPARE(m_outbox->get(id)->errorKind, u"local_problem"_s);
+        QCOMPARE(errorName(m_outbox->get(id)->errorKind), u"local_problem"_s);
         QCOMPARE(serverCandidates(c.email).size(), 0);
     }
 
@@ -803,7 +803,7 @@ private Q_SLOTS:
             const Submission stopped = *m_outbox->get(ids[i]);
             QCOMPARE(stopped.state, SubmissionState::Pending);
             QCOMPARE(stopped.idempotencyKey, keys[i]);
-            QCOMPARE(stopped.errorKind, u"cancelled"_s);
+            QCOMPARE(errorName(stopped.errorKind), u"cancelled"_s);
             QCOMPARE(stopped.attempts, 1);
             QVERIFY(stopped.nextAttemptAt <= m_clock.now()); // due again at once
         }

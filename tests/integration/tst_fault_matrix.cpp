@@ -264,9 +264,9 @@ private Q_SLOTS:
                     const auto row = outbox->get(id);
                     if (!row)
                         return;
-                    ++seen.retriesByKind[row->errorKind];
+                    ++seen.retriesByKind[errorName(row->errorKind)];
                     seen.mostAttempts = qMax(seen.mostAttempts, row->attempts);
-                    if (row->errorKind == u"timeout"_s && row->attempts >= 2)
+                    if (errorName(row->errorKind) == u"timeout"_s && row->attempts >= 2)
                         ++seen.createTimeouts;
                     if (onRetry)
                         onRetry(*row);
@@ -317,7 +317,7 @@ private Q_SLOTS:
             const QString who = u"row %1 <%2>"_s.arg(i).arg(s.candidate.email);
             const QList<Attempt> attempts = history->attempts(s.id);
             const QString lastOutcome = attempts.isEmpty() ? QString() : attempts.last().outcome;
-            if (s.errorKind == u"local_problem"_s)
+            if (errorName(s.errorKind) == u"local_problem"_s)
                 problems << who + u": failed with the app's own error: "_s + s.lastError;
             switch (s.state) {
             case SubmissionState::Sent: {
@@ -357,22 +357,22 @@ private Q_SLOTS:
             }
             case SubmissionState::Failed:
             case SubmissionState::NeedsDecision: {
-                ++heldByKind[s.errorKind];
-                if (!reasonByKind.contains(s.errorKind))
+                ++heldByKind[errorName(s.errorKind)];
+                if (!reasonByKind.contains(errorName(s.errorKind)))
                     reasonByKind.insert(
-                        s.errorKind,
+                        errorName(s.errorKind),
                         u"HTTP %1: %2"_s.arg(attempts.isEmpty() ? 0 : attempts.last().httpStatus)
                             .arg(s.lastError));
                 if (onServer.contains(s.candidate.email))
-                    problems << who + u": held (%1) but on the server"_s.arg(s.errorKind);
+                    problems << who + u": held (%1) but on the server"_s.arg(errorName(s.errorKind));
                 if (s.serverId)
                     problems << who + u": held with a server id"_s;
                 if (s.lastError.trimmed().isEmpty())
                     problems << who + u": held without a reason"_s;
-                else if (!namesTheCause(s.errorKind, s.lastError))
+                else if (!namesTheCause(errorName(s.errorKind), s.lastError))
                     problems << who
                             + u": held (%1) with a reason that does not say so: %2"_s.arg(
-                                s.errorKind, s.lastError);
+                                errorName(s.errorKind), s.lastError);
                 const QString expected = s.state == SubmissionState::Failed
                     ? Outbox::OutcomeFailed
                     : Outbox::OutcomeNeedsDecision;
@@ -381,11 +381,11 @@ private Q_SLOTS:
                             + lastOutcome;
                 if (heldKind.isEmpty())
                     problems << who
-                            + u": held by a transient fault (%1): %2"_s.arg(s.errorKind,
+                            + u": held by a transient fault (%1): %2"_s.arg(errorName(s.errorKind),
                                                                             s.lastError);
-                else if (s.errorKind != heldKind)
+                else if (errorName(s.errorKind) != heldKind)
                     problems << who
-                            + u": held as %1, expected %2: %3"_s.arg(s.errorKind, heldKind,
+                            + u": held as %1, expected %2: %3"_s.arg(errorName(s.errorKind), heldKind,
                                                                      s.lastError);
                 else if (fault == u"too-large"_s && !bigRows.contains(i))
                     problems << who + u": a small resume held as too large"_s;

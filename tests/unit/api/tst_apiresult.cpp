@@ -199,6 +199,24 @@ private Q_SLOTS:
         QCOMPARE(errorName(ApiError::BadToken), u"bad_token"_s);
         QCOMPARE(errorName(ApiError::Duplicate), u"duplicate"_s);
     }
+
+    // The outbox stores the name and reads the kind back: every kind makes the
+    // trip, "" is no error, and a name from a newer version is not guessed at.
+    void errorNames_readBackAsTheirKind()
+    {
+        for (int i = int(ApiError::None); i <= int(ApiError::LocalProblem); ++i) {
+            const auto kind = ApiError(i);
+            QVERIFY2(errorName(kind) != u"unknown"_s, qPrintable(QString::number(i)));
+            QCOMPARE(errorFromName(errorName(kind)), std::optional<ApiError>(kind));
+        }
+        QCOMPARE(errorFromName(QString()), std::optional<ApiError>(ApiError::None));
+        QCOMPARE(errorFromName(u"quota_exceeded"_s), std::nullopt);
+        QVERIFY(isTokenProblem(ApiError::BadToken));
+        QVERIFY(isTokenProblem(ApiError::NotAllowed));
+        QVERIFY(!isTokenProblem(ApiError::ServerError));
+        QVERIFY(requeuedErrors().contains(ApiError::Throttled));
+        QVERIFY(!requeuedErrors().contains(ApiError::FieldErrors));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestApiResult)

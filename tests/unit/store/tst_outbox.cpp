@@ -271,7 +271,7 @@ private Q_SLOTS:
         Store store;
         const Submission s = store.sending();
         const QDateTime later = store.clock.now().addSecs(60);
-        QVERIFY(store.outbox->markRetry(s.id, later, u"Server busy"_s, u"server_error"_s, 503));
+        QVERIFY(store.outbox->markRetry(s.id, later, u"Server busy"_s, ApiError::ServerError, 503));
         QCOMPARE(store.outbox->nextDueTime(), std::optional<QDateTime>(later));
 
         QVERIFY(store.outbox->claimDue(10).isEmpty());
@@ -382,12 +382,12 @@ private Q_SLOTS:
         const Submission s = store.sending();
         const QDateTime next = store.clock.now().addSecs(30);
         QVERIFY(store.outbox->markRetry(s.id, next, u"Too many requests; waiting 30 s."_s,
-                                        u"throttled"_s, 429));
+                                        ApiError::Throttled, 429));
         const auto row = store.outbox->get(s.id);
         QCOMPARE(row->state, SubmissionState::Pending);
         QCOMPARE(row->nextAttemptAt, next);
         QCOMPARE(row->lastError, u"Too many requests; waiting 30 s."_s);
-        QCOMPARE(row->errorKind, u"throttled"_s);
+        QCOMPARE(row->errorKind, ApiError::Throttled);
         QCOMPARE(row->idempotencyKey, s.idempotencyKey);
         const auto attempts = store.history->attempts(s.id);
         QCOMPARE(attempts.size(), 1);
@@ -404,11 +404,11 @@ private Q_SLOTS:
         errors.add(u"email"_s, u"Enter a valid email address."_s);
         errors.add(u"custom_fields.linkedin_url"_s, u"Enter a valid URL."_s);
         QVERIFY(store.outbox->markFailed(s.id, u"The server refused two fields."_s,
-                                         u"field_errors"_s, errors, 400));
+                                         ApiError::FieldErrors, errors, 400));
         const auto row = store.outbox->get(s.id);
         QCOMPARE(row->state, SubmissionState::Failed);
         QCOMPARE(row->fieldErrors, errors);
-        QCOMPARE(row->errorKind, u"field_errors"_s);
+        QCOMPARE(row->errorKind, ApiError::FieldErrors);
         QCOMPARE(row->lastError, u"The server refused two fields."_s);
         const auto attempts = store.history->attempts(s.id);
         QCOMPARE(attempts.size(), 1);
@@ -424,7 +424,7 @@ private Q_SLOTS:
         const auto row = store.outbox->get(s.id);
         QCOMPARE(row->state, SubmissionState::NeedsDecision);
         QCOMPARE(row->duplicateOf, std::optional<qint64>(77));
-        QCOMPARE(row->errorKind, u"duplicate"_s);
+        QCOMPARE(row->errorKind, ApiError::Duplicate);
         QCOMPARE(row->lastError, u"Already there as #77."_s);
         const auto attempts = store.history->attempts(s.id);
         QCOMPARE(attempts.size(), 1);
@@ -439,8 +439,8 @@ private Q_SLOTS:
         QString error;
         QVERIFY(!store.outbox->markSent(s.id, 1, 0, &error));
         QVERIFY(!error.isEmpty());
-        QVERIFY(!store.outbox->markRetry(s.id, store.clock.now(), u"x"_s, u"network"_s, 0));
-        QVERIFY(!store.outbox->markFailed(s.id, u"x"_s, u"bad_token"_s, {}, 401));
+        QVERIFY(!store.outbox->markRetry(s.id, store.clock.now(), u"x"_s, ApiError::Network, 0));
+        QVERIFY(!store.outbox->markFailed(s.id, u"x"_s, ApiError::BadToken, {}, 401));
         QVERIFY(!store.outbox->markNeedsDecision(s.id, 5, u"x"_s));
         QVERIFY(!store.outbox->markSent(9999, 1, 0, &error));
         QCOMPARE(store.state(s.id), SubmissionState::Pending);
@@ -457,7 +457,7 @@ private Q_SLOTS:
                  Outbox::OutcomeCancelled);
 
         const Submission failed = store.sending(u"Two"_s);
-        QVERIFY(store.outbox->markFailed(failed.id, u"no"_s, u"not_allowed"_s, {}, 403));
+        QVERIFY(store.outbox->markFailed(failed.id, u"no"_s, ApiError::NotAllowed, {}, 403));
         QVERIFY(store.outbox->cancel(failed.id));
         QCOMPARE(store.state(failed.id), SubmissionState::Cancelled);
 
@@ -479,7 +479,7 @@ private Q_SLOTS:
     {
         Store store;
         const Submission s = store.sending();
-        QVERIFY(store.outbox->markFailed(s.id, u"Bad token"_s, u"bad_token"_s, {}, 401));
+        QVERIFY(store.outbox->markFailed(s.id, u"Bad token"_s, ApiError::BadToken, {}, 401));
         store.clock.advance(3600 * 1000);
         QVERIFY(store.outbox->retry(s.id));
 
@@ -511,7 +511,7 @@ private Q_SLOTS:
         const CandidateFields changed { CandidateField::Phone, CandidateField::JobId };
         // Only a NeedsDecision create can be converted.
         const Submission failed = store.sending(u"Other"_s);
-        QVERIFY(store.outbox->markFailed(failed.id, u"x"_s, u"server_error"_s, {}, 500));
+        QVERIFY(store.outbox->markFailed(failed.id, u"x"_s, ApiError::ServerError, {}, 500));
         QVERIFY(!store.outbox->convertToUpdate(failed.id, 77, changed));
         QCOMPARE(store.outbox->get(failed.id)->kind, SubmissionKind::Create);
 
@@ -567,7 +567,7 @@ private Q_SLOTS:
         const auto claimed = store.outbox->claimDue(2);
         QCOMPARE(claimed.size(), 2);
         QVERIFY(store.outbox->markSent(sent.id, 1));
-        QVERIFY(store.outbox->markFailed(failed.id, u"x"_s, u"too_large"_s, {}, 413));
+        QVERIFY(store.outbox->markFailed(failed.id, u"x"_s, ApiError::TooLarge, {}, 413));
         const Submission pending
             = store.enqueue(u"Pending"_s, store.writeResume(u"c.txt"_s, "resume c"));
         // Folders no row names, as a crash during enqueue would leave: a copy

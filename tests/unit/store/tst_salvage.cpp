@@ -60,7 +60,7 @@ Made fill(const QTemporaryDir &dir, FakeClock *clock)
     const auto claimed = w.outbox()->claimDue(2);
     if (claimed.size() != 2)
         qFatal("claim");
-    w.outbox()->markFailed(made.failed.id, u"The server refused the token."_s, u"bad_token"_s, {},
+    w.outbox()->markFailed(made.failed.id, u"The server refused the token."_s, ApiError::BadToken, {},
                            401);
     w.outbox()->markSent(made.sent.id, 77);
     made.pending = enqueue(u"Pending"_s, resume);
@@ -144,7 +144,7 @@ private Q_SLOTS:
         QCOMPARE(pending->candidate.email, made.pending.candidate.email);
         QVERIFY(w.outbox()->verifyResume(*pending)); // its copy was kept, and is whole
         QCOMPARE(byKey(made.failed.idempotencyKey)->state, SubmissionState::Failed);
-        QCOMPARE(byKey(made.failed.idempotencyKey)->errorKind, u"bad_token"_s);
+        QCOMPARE(byKey(made.failed.idempotencyKey)->errorKind, ApiError::BadToken);
         QCOMPARE(byKey(made.sent.idempotencyKey)->state, SubmissionState::Sent);
         QCOMPARE(byKey(made.sent.idempotencyKey)->serverId, std::optional<qint64>(77));
         QCOMPARE(w.drafts()->list().size(), 1);
