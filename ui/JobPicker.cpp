@@ -1,5 +1,6 @@
 #include "JobPicker.h"
 
+#include "FieldMarks.h"
 #include "core/Clock.h"
 #include "intake/JobDirectory.h"
 
@@ -14,7 +15,6 @@
 #include <QPointer>
 #include <QScopedValueRollback>
 #include <QSortFilterProxyModel>
-#include <QStyle>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -269,16 +269,6 @@ QString ageText(qint64 seconds)
     return JobPicker::tr("%n day(s) ago", nullptr, int(days));
 }
 
-void markInvalid(QWidget *widget, bool invalid)
-{
-    if (widget->property("invalid").toBool() == invalid)
-        return;
-    widget->setProperty("invalid", invalid);
-    widget->style()->unpolish(widget);
-    widget->style()->polish(widget);
-    widget->update();
-}
-
 } // namespace
 
 // QObject for the search field's key filter.
@@ -477,11 +467,7 @@ JobPicker::JobPicker(Clock *clock, QWidget *parent)
     d->m_chosen = new QLabel(this);
     d->m_chosen->setObjectName(u"jobChosen"_s);
     d->m_chosen->setWordWrap(true);
-    d->m_error = new QLabel(this);
-    d->m_error->setObjectName(u"jobError"_s);
-    d->m_error->setProperty("fieldError", true);
-    d->m_error->setWordWrap(true);
-    d->m_error->setVisible(false);
+    d->m_error = errorLabel(u"jobError"_s, this);
     d->m_status = new QLabel(this);
     d->m_status->setObjectName(u"jobStatus"_s);
     d->m_status->setWordWrap(true);

@@ -2,8 +2,8 @@
 
 #include "account/Account.h"
 #include "cli/Cli.h"
+#include "intake/IntakeSession.h"
 #include "intake/SubmissionEngine.h"
-#include "model/CandidateValidator.h"
 #include "settings/Settings.h"
 #include "store/Outbox.h"
 #include "store/Workspace.h"
@@ -20,18 +20,30 @@ SubmitCommand::SubmitCommand(Cli *cli, bool update)
 
 void SubmitCommand::run()
 {
+    // The same intake the window's form goes through: the same check, the
+    // same copy of the resume and the same outbox row.
+    Account *account = m_cli->account();
+    IntakeSession::Services services;
+    services.workspace = account->workspace();
+    services.engine = account->engine(); // built with the workspace; sends only once started
+    services.api = account->api();
+    services.settings = account->settings();
+    m_session = new IntakeSession(services, this);
+
     const auto submission = prepare();
     if (!submission)
         return;
-    QString error;
-    const auto queued = m_cli->account()->workspace()->outbox()->enqueue(*submission, &error);
-    if (!queued)
-        return m_cli->fail(Cli::Failure, error);
-    if (m_cli->takeLock())
-        m_cli->startEngine();
-    // Without the lock the window runs the engine: its periodic look at the
-    // outbox picks the row up, and we watch the row until it settles.
-    watch(queued->id);
+    m_session->queue({ *submission }, this,
+                     [this](const std::optional<QList<Submission>> &queued, const QString &error) {
+                         if (!queued || queued->isEmpty())
+                             return m_cli->fail(Cli::Failure, error);
+                         if (m_cli->takeLock())
+                             m_cli->startEngine();
+                         // Without the lock the window runs the engine: its
+                         // periodic look at the outbox picks the row up, and
+                         // we watch the row until it settles.
+                         watch(queued->first().id);
+                     });
 }
 
 bool SubmitCommand::readCandidate(Candidate *c, CandidateFields *changed)
@@ -83,8 +95,6 @@ bool SubmitCommand::readCandidate(Candidate *c, CandidateFields *changed)
 std::optional<Submission> SubmitCommand::prepare()
 {
     const Settings *settings = m_cli->account()->settings();
-    CandidateValidator validator(
-        ValidationOptions { settings->phoneRegion(), settings->maxResumeBytes() });
     Candidate c;
     CandidateFields changed;
     if (!readCandidate(&c, &changed))
@@ -94,7 +104,6 @@ std::optional<Submission> SubmitCommand::prepare()
 
     Submission s;
     s.source = u"cli"_s;
-    FieldErrors errors;
     if (m_update) {
         bool ok = false;
         s.kind = SubmissionKind::Update;
@@ -108,22 +117,13 @@ std::optional<Submission> SubmitCommand::prepare()
             return std::nullopt;
         }
         s.changedFields = changed;
-        errors = validator.validateForUpdate(&c);
-        // Only what is being changed is judged: the server keeps the rest.
-        for (const QString &field : errors.fields()) {
-            const auto known = fieldFromName(field.section(u'.', 0, 0));
-            if (known && !changed.contains(*known))
-                errors.remove(field);
-        }
-    } else {
-        errors = validator.validate(&c);
     }
-    if (!errors.isEmpty()) {
+    s.candidate = c;
+    if (const FieldErrors errors = m_session->check(&s); !errors.isEmpty()) {
         m_cli->output().invalid(errors);
         m_cli->done(Cli::InvalidInput);
         return std::nullopt;
     }
-    s.candidate = c;
     return s;
 }
 

@@ -9,12 +9,13 @@
 namespace cdesk {
 
 class Cli;
+class IntakeSession;
 
 // `submit` and `update ID`: the candidate from the options, checked, queued
 // in the outbox, and watched until the outbox settles it (sent, refused, or
 // due again later than --wait allows), whoever sends it: this copy, or the
-// window that holds the outbox. The whole submit path of the command line is
-// here, so it can go through another front (an intake session) in one place.
+// window that holds the outbox. It checks and queues through the intake
+// session the window's form uses.
 class SubmitCommand : public QObject
 {
     Q_OBJECT
@@ -36,6 +37,7 @@ private:
 
     Cli *m_cli;
     bool m_update;
+    IntakeSession *m_session = nullptr;
     qint64 m_watched = 0;
 };
 
