@@ -2,6 +2,7 @@
 
 #include "CandidateForm.h"
 #include "Dialogs.h"
+#include "FieldMarks.h"
 #include "ResumeDropZone.h"
 #include "api/ApiClient.h"
 #include "intake/DraftKeeper.h"
@@ -60,8 +61,7 @@ CandidatePane::CandidatePane(const Services &services, QWidget *parent)
     , d(std::make_unique<Private>())
 {
     d->services = services;
-    d->session = new IntakeSession(
-        { services.workspace, services.engine, services.api, services.settings }, this);
+    d->session = new IntakeSession(services, this);
     d->form = new CandidateForm;
     d->form->setObjectName(u"candidateForm"_s);
     d->progress = new QProgressBar;
@@ -218,10 +218,9 @@ void CandidatePane::showNote(const IntakeSession::Note &note)
     const bool problem = note.tone == IntakeSession::Note::Problem;
     d->result->setProperty("problem", problem);
     // Only good news is green; news that is neither keeps the palette's colour.
-    d->result->setStyleSheet(problem ? u"color: #b91c1c;"_s
-                                     : note.tone == IntakeSession::Note::Success
-                                     ? u"color: #166534;"_s
-                                     : QString());
+    setTone(d->result, problem                                   ? Tone::Problem
+                           : note.tone == IntakeSession::Note::Success ? Tone::Success
+                                                                        : Tone::Plain);
     d->openSettings->setVisible(note.offerSettings);
 }
 

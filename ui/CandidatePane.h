@@ -11,12 +11,8 @@
 
 namespace cdesk {
 
-class ApiClient;
 class CandidateForm;
 class DraftKeeper;
-class Settings;
-class SubmissionEngine;
-class Workspace;
 struct ResumeReading;
 struct ShrinkResult;
 
@@ -27,13 +23,8 @@ class CandidatePane : public QWidget
 {
     Q_OBJECT
 public:
-    struct Services
-    {
-        Workspace *workspace = nullptr;
-        SubmissionEngine *engine = nullptr;
-        ApiClient *api = nullptr;
-        Settings *settings = nullptr;
-    };
+    // The pane's session is built on these.
+    using Services = IntakeSession::Services;
 
     explicit CandidatePane(const Services &services, QWidget *parent = nullptr);
     ~CandidatePane() override;

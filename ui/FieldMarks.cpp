@@ -16,6 +16,20 @@ void setMark(QWidget *widget, const char *property, bool on)
     widget->update();
 }
 
+void setTone(QLabel *label, Tone tone)
+{
+    switch (tone) {
+    case Tone::Plain:
+        return label->setStyleSheet(QString());
+    case Tone::Problem:
+        return label->setStyleSheet(QStringLiteral("color: #b91c1c;"));
+    case Tone::Warning:
+        return label->setStyleSheet(QStringLiteral("color: #b45309;"));
+    case Tone::Success:
+        return label->setStyleSheet(QStringLiteral("color: #15803d;"));
+    }
+}
+
 QLabel *errorLabel(const QString &objectName, QWidget *parent)
 {
     auto *label = new QLabel(parent);

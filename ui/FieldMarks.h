@@ -17,6 +17,12 @@ inline void markInvalid(QWidget *widget, bool invalid)
     setMark(widget, "invalid", invalid);
 }
 
+// The colour of a line that tells news: the words carry the meaning, the
+// colour only helps the eye find it. Readable on light and dark palettes;
+// Plain keeps the palette's own colour.
+enum class Tone { Plain, Problem, Warning, Success };
+void setTone(QLabel *label, Tone tone);
+
 // A message under a field: plain text (server text is never markup),
 // wrapped, selectable, hidden until it says something.
 QLabel *errorLabel(const QString &objectName, QWidget *parent);

@@ -278,7 +278,7 @@ public:
     JobPicker *q = nullptr;
     Clock *m_clock = nullptr;
     QPointer<JobDirectory> m_directory;
-    QMetaObject::Connection m_directoryConnections[3];
+    QMetaObject::Connection m_directoryConnections[4];
     QLineEdit *m_search = nullptr;
     QListView *m_list = nullptr;
     QLabel *m_chosen = nullptr;
@@ -349,7 +349,14 @@ public:
     void updateStatus()
     {
         if (m_loading) {
-            m_status->setText(JobPicker::tr("Loading jobs…"));
+            const int soFar = m_directory ? m_directory->loadedSoFar() : 0;
+            const int total = m_directory ? m_directory->expectedTotal() : 0;
+            if (soFar > 0 && total > 0)
+                m_status->setText(JobPicker::tr("Loading jobs… %L1 of %L2").arg(soFar).arg(total));
+            else if (soFar > 0)
+                m_status->setText(JobPicker::tr("Loading jobs… %Ln so far", nullptr, soFar));
+            else
+                m_status->setText(JobPicker::tr("Loading jobs…"));
             return;
         }
         if (!m_loaded) {
@@ -512,6 +519,11 @@ JobPicker::JobPicker(Clock *clock, QWidget *parent)
                     d->choose(d->idAt(current), true);
             });
     connect(d->m_refresh, &QToolButton::clicked, this, [this] {
+        // While a long list loads the button stops it; the list shown stays.
+        if (d->m_loading && d->m_directory) {
+            d->m_directory->cancel();
+            return;
+        }
         Q_EMIT refreshRequested();
         if (d->m_directory)
             d->m_directory->load();
@@ -562,8 +574,7 @@ void JobPicker::setJobs(const QList<Job> &jobs, const QDateTime &fetchedAt, bool
     d->m_fetchedAt = fetchedAt;
     d->m_fromCache = fromCache;
     d->m_loaded = true;
-    d->m_loading = false;
-    d->m_refresh->setEnabled(true);
+    setLoading(false);
     if (!fromCache)
         setError({}); // a fresh list answers a failed refresh
     d->syncSelection();
@@ -575,7 +586,13 @@ void JobPicker::setJobs(const QList<Job> &jobs, const QDateTime &fetchedAt, bool
 void JobPicker::setLoading(bool loading)
 {
     d->m_loading = loading;
-    d->m_refresh->setEnabled(!loading);
+    // Bound to a directory, the button stops a load in progress; otherwise
+    // there is nothing to stop.
+    const bool canStop = loading && d->m_directory;
+    d->m_refresh->setEnabled(!loading || canStop);
+    d->m_refresh->setText(canStop ? tr("Stop") : tr("Refresh"));
+    d->m_refresh->setToolTip(canStop ? tr("Stop fetching the list of jobs")
+                                     : tr("Fetch the list of jobs again"));
     d->updateStatus();
 }
 
@@ -614,6 +631,8 @@ void JobPicker::bind(JobDirectory *directory)
         if (d->m_directory->tokenRefused())
             setError(d->m_directory->errorMessage());
     });
+    d->m_directoryConnections[3]
+        = connect(directory, &JobDirectory::progress, this, [this] { d->updateStatus(); });
     if (directory->hasList())
         showJobs();
     showState();

@@ -59,8 +59,7 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
     setWindowTitle(services.sandbox ? tr("Candidate Desk — Sandbox") : tr("Candidate Desk"));
     resize(1200, 760);
 
-    d->candidate = new CandidatePane(
-        { services.workspace, services.engine, services.api, services.settings });
+    d->candidate = new CandidatePane(services); // its part of them
     d->candidate->setObjectName(u"candidatePane"_s);
     d->history = new HistoryPane(services.workspace->history());
     d->history->setObjectName(u"historyPane"_s);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "intake/IntakeSession.h"
+
 #include <QMainWindow>
 
 class QLabel;
@@ -7,15 +9,11 @@ class QNetworkAccessManager;
 
 namespace cdesk {
 
-class ApiClient;
 class CandidatePane;
 class Clock;
 class HistoryPane;
 class JobDirectory;
-class Settings;
-class SubmissionEngine;
 class TokenStore;
-class Workspace;
 
 // The recruiter's window. It only composes: the candidate pane (form, drafts,
 // submitting), the history pane, the menus and shortcuts, and a status bar
@@ -25,12 +23,9 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    struct Services
+    // The intake session's services (the candidate pane's), and the window's own.
+    struct Services : IntakeSession::Services
     {
-        Workspace *workspace = nullptr;
-        SubmissionEngine *engine = nullptr;
-        ApiClient *api = nullptr;
-        Settings *settings = nullptr;
         TokenStore *tokens = nullptr; // may be null (sandbox mode)
         QNetworkAccessManager *network = nullptr;
         Clock *clock = nullptr; // null: the system clock

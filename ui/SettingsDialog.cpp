@@ -3,6 +3,7 @@
 #include "SourcePicker.h"
 
 #include "Dialogs.h"
+#include "FieldMarks.h"
 #include "api/ApiClient.h"
 #include "api/ApiEndpoint.h"
 #include "core/Clock.h"
@@ -31,12 +32,6 @@ using namespace Qt::StringLiterals;
 namespace cdesk {
 
 namespace {
-
-// Colours that read on light and dark palettes alike; the words carry the
-// meaning, the colour only helps the eye find it.
-const QString kErrorStyle = u"color: #b91c1c;"_s;
-const QString kWarningStyle = u"color: #b45309;"_s;
-const QString kSuccessStyle = u"color: #15803d;"_s;
 
 // Why the typed address cannot be used, or empty. The token is not part of
 // this question, so a stand-in makes ApiEndpoint judge the address alone; it
@@ -111,7 +106,7 @@ void SettingsDialog::buildUi()
     m_apiUrlProblem = new QLabel;
     m_apiUrlProblem->setObjectName(u"apiUrlProblem"_s);
     m_apiUrlProblem->setWordWrap(true);
-    m_apiUrlProblem->setStyleSheet(kErrorStyle);
+    setTone(m_apiUrlProblem, Tone::Problem);
     m_apiUrlProblem->hide();
     auto *urlColumn = new QVBoxLayout;
     urlColumn->setContentsMargins({});
@@ -308,7 +303,7 @@ void SettingsDialog::showTokenLocation(const QString &warning)
         break;
     }
     m_tokenLocation->setText(text);
-    m_tokenLocation->setStyleSheet(warn ? kWarningStyle : QString());
+    setTone(m_tokenLocation, warn ? Tone::Warning : Tone::Plain);
     m_tokenLocation->setProperty("warning", warn);
     fitToText();
 }
@@ -438,12 +433,9 @@ void SettingsDialog::setResult(const QString &text, const QString &outcome)
 {
     m_result->setText(text);
     m_result->setProperty("outcome", outcome);
-    QString style;
-    if (outcome == "ok"_L1)
-        style = kSuccessStyle;
-    else if (outcome == "error"_L1)
-        style = kErrorStyle;
-    m_result->setStyleSheet(style);
+    setTone(m_result, outcome == "ok"_L1      ? Tone::Success
+                      : outcome == "error"_L1 ? Tone::Problem
+                                              : Tone::Plain);
     fitToText();
 }
 

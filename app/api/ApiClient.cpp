@@ -302,6 +302,9 @@ private:
                      finish(badResponse());
                      return;
                  }
+                 m_items += int(items.size());
+                 const QJsonValue count = doc.object().value(u"count"_s);
+                 Q_EMIT pageLoaded(m_items, count.isDouble() ? qMax(m_items, count.toInt()) : -1);
                  if (!next.isEmpty() && next.isValid() && m_pages < kMaxPages) {
                      const QUrl nextUrl = endpoint().baseUrl().resolved(next);
                      // Another origin's list is not this account's: showing
@@ -327,6 +330,7 @@ private:
     Collect m_collect;
     ApiResult m_result;
     int m_pages = 0;
+    int m_items = 0;
 };
 
 class GetCandidateCall : public ApiCall

@@ -37,6 +37,9 @@ Q_SIGNALS:
     void finished(const cdesk::ApiResult &result);
     // Bytes of the request body sent so far; never the (0, 0) Qt sends at the end.
     void uploadProgress(qint64 sent, qint64 total);
+    // A list's page arrived: items so far, and the server's "count" (-1 when
+    // it does not say, as with cursor pagination).
+    void pageLoaded(int itemsSoFar, int total);
 
 protected:
     friend class ApiClient;

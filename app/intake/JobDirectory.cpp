@@ -39,8 +39,17 @@ void JobDirectory::load()
     }
     ApiCall *call = m_api->listJobs();
     m_call = call;
+    m_loadedSoFar = 0;
+    m_expectedTotal = 0;
     connect(call, &ApiCall::finished, this,
             [this, call](const ApiResult &result) { finished(call, result); });
+    connect(call, &ApiCall::pageLoaded, this, [this, call](int soFar, int total) {
+        if (call != m_call)
+            return;
+        m_loadedSoFar = soFar;
+        m_expectedTotal = total;
+        Q_EMIT progress(soFar, total);
+    });
     setState(State::Loading);
 }
 

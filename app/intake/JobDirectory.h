@@ -65,6 +65,10 @@ public:
     bool tokenRefused() const { return m_errorKind == ApiError::BadToken; }
     // The state in a few words for the window's status bar ("Connected", "Not reachable").
     QString stateText() const;
+    // While Loading: the jobs received so far, and how many the server has
+    // (-1 when it does not say). Both 0 before the first page.
+    int loadedSoFar() const { return m_loadedSoFar; }
+    int expectedTotal() const { return m_expectedTotal; }
     Clock *clock() const { return m_clock; }
 
 Q_SIGNALS:
@@ -74,6 +78,8 @@ Q_SIGNALS:
     void jobsChanged();
     // A load() ended, with a fresh list or with the cached one (fromCache).
     void loaded(int count, bool fromCache);
+    // A page of the list arrived while Loading (see loadedSoFar()).
+    void progress(int loadedSoFar, int expectedTotal);
 
 private:
     void offerCache();
@@ -92,6 +98,8 @@ private:
     bool m_shown = false; // some list (cached or fresh) was offered
     ApiError m_errorKind = ApiError::None;
     QString m_errorMessage;
+    int m_loadedSoFar = 0;
+    int m_expectedTotal = 0;
 };
 
 } // namespace cdesk

@@ -1,12 +1,16 @@
 #include "JobPicker.h"
+#include "SandboxFixture.h"
+#include "TestData.h"
 
 #include "api/ApiClient.h"
+#include "api/ApiEndpoint.h"
 #include "core/Clock.h"
 #include "intake/JobDirectory.h"
 #include "store/Database.h"
 #include "store/JobCache.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -256,6 +260,54 @@ private Q_SLOTS:
         QCOMPARE(statusOf(picker), u"Loading jobs…"_s);
         picker.setJobs(sampleJobs(), QDateTime::currentDateTimeUtc(), false);
         QVERIFY(button->isEnabled());
+    }
+
+    // A long list shows how far it got, page by page, and the button stops
+    // it; what was shown before stays.
+    void longList_showsItsProgress_andCanBeStopped()
+    {
+        QTemporaryDir dir;
+        QJsonArray seeded;
+        for (int i = 1; i <= 250; ++i)
+            seeded.append(test::seedJob(i, u"Job %1"_s.arg(i), u"Sales"_s, u"Pune"_s, u"open"_s));
+        sandbox::Options options;
+        options.seedJobsFile = test::writeSeedJobs(dir.path(), seeded);
+        test::SandboxFixture sandbox;
+        QVERIFY2(sandbox.start(options), qPrintable(sandbox.errorString()));
+
+        FakeClock clock;
+        Database db(dir.filePath(u"cdesk.sqlite"_s), &clock);
+        QString error;
+        QVERIFY2(db.open(&error), qPrintable(error));
+        JobCache cache(&db, &clock);
+        QNetworkAccessManager network;
+        ApiClient api(&network, &clock);
+        api.setEndpoint(ApiEndpoint(sandbox.baseUrl(), sandbox.token()));
+        JobDirectory directory(&api, &cache, &clock);
+        JobPicker picker;
+        picker.bind(&directory);
+        auto *button = picker.findChild<QToolButton *>(u"jobRefresh"_s);
+
+        // The second page does not come (for a minute): the picker stays at
+        // the first one.
+        connect(&directory, &JobDirectory::progress, &picker, [&sandbox] {
+            sandbox::Faults slow;
+            slow.latencyMs = 60000;
+            sandbox.setFaults(slow);
+        });
+        QTest::mouseClick(button, Qt::LeftButton);
+        QCOMPARE(directory.state(), JobDirectory::State::Loading);
+        QCOMPARE(button->text(), u"Stop"_s);
+        QVERIFY(button->isEnabled());
+        QTRY_COMPARE(statusOf(picker), u"Loading jobs… 200 of 250"_s);
+
+        QSignalSpy loaded(&directory, &JobDirectory::loaded);
+        QTest::mouseClick(button, Qt::LeftButton);
+        QCOMPARE(directory.state(), JobDirectory::State::Idle);
+        QCOMPARE(button->text(), u"Refresh"_s);
+        QCOMPARE(statusOf(picker), u"Jobs not loaded yet: refresh to fetch them."_s);
+        QCOMPARE(loaded.count(), 0);
+        sandbox.setFaults({});
     }
 
     void error_isShown_andClearedByAChoice()

@@ -115,6 +115,7 @@ private Q_SLOTS:
         JobDirectory &directory = s->directory;
         QSignalSpy jobsChanged(&directory, &JobDirectory::jobsChanged);
         QSignalSpy loaded(&directory, &JobDirectory::loaded);
+        QSignalSpy progress(&directory, &JobDirectory::progress);
 
         directory.load();
         // An empty cache offers nothing: "not loaded yet" says more than an empty list.
@@ -138,6 +139,18 @@ private Q_SLOTS:
         QCOMPARE(s->cache.jobs().size(), OpenJobs);
         QCOMPARE(s->cache.jobs().constFirst().title, directory.jobs().constFirst().title);
         QCOMPARE(s->cache.fetchedAt(), std::optional<QDateTime>(m_clock.now()));
+
+        // 249 open jobs come in two pages: each page is told, with the
+        // server's count, so a long list shows how far it got.
+        QCOMPARE(progress.count(), 2);
+        QCOMPARE(progress.first().at(0).toInt(), 200);
+        int previous = 0;
+        for (const QList<QVariant> &page : std::as_const(progress)) {
+            QVERIFY(page.at(0).toInt() > previous);
+            previous = page.at(0).toInt();
+            QCOMPARE(page.at(1).toInt(), OpenJobs);
+        }
+        QCOMPARE(previous, OpenJobs);
     }
 
     void serverDown_offersTheCachedListAtOnce_withItsAge()
