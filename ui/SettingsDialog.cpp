@@ -4,7 +4,8 @@
 
 #include "Dialogs.h"
 #include "FieldMarks.h"
-#include "api/ApiClient.h"
+#include "api/ApiResult.h"
+#include "api/ConnectionCheck.h"
 #include "api/ApiEndpoint.h"
 #include "core/Clock.h"
 #include "settings/Settings.h"
@@ -396,37 +397,28 @@ void SettingsDialog::testConnection()
         return;
     }
 
-    if (!m_client)
-        m_client = new ApiClient(m_network, Clock::system(), this);
-    const int timeoutMs = m_settings->timeoutMs();
-    m_client->setEndpoint(ApiEndpoint(url, token));
-    m_client->setTimeout(timeoutMs);
+    if (!m_check) {
+        m_check = new ConnectionCheck(m_network, Clock::system(), this);
+        connect(m_check, &ConnectionCheck::finished, this, &SettingsDialog::finishTest);
+    }
     setResult(tr("Connecting to %1…").arg(serverName(url)), u"busy"_s);
     m_test->setEnabled(false);
-    m_call = m_client->listJobs();
-    connect(m_call, &ApiCall::finished, this, [this, url, timeoutMs](const ApiResult &result) {
-        finishTest(result, url, timeoutMs);
-    });
+    m_check->start(url, token, m_settings->timeoutMs());
 }
 
 void SettingsDialog::cancelTest()
 {
-    if (m_call) {
-        // Disconnected first: a cancelled test has nothing to say.
-        m_call->disconnect(this);
-        m_call->cancel();
-        m_call.clear();
-    }
+    if (m_check)
+        m_check->cancel(); // a cancelled test has nothing to say
     if (m_test)
         m_test->setEnabled(!m_saving);
 }
 
-void SettingsDialog::finishTest(const ApiResult &result, const QUrl &url, int timeoutMs)
+void SettingsDialog::finishTest(bool ok, const QString &words)
 {
-    m_call.clear();
     m_test->setEnabled(!m_saving);
-    setResult(describeConnectionTest(result, url, timeoutMs), result.ok() ? u"ok"_s : u"error"_s);
-    Q_EMIT connectionTested(result.ok());
+    setResult(words, ok ? u"ok"_s : u"error"_s);
+    Q_EMIT connectionTested(ok);
 }
 
 void SettingsDialog::setResult(const QString &text, const QString &outcome)

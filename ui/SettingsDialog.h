@@ -1,11 +1,9 @@
 #pragma once
 
-#include "api/ApiResult.h"
 #include "settings/TokenStore.h"
 
 #include <QByteArray>
 #include <QDialog>
-#include <QPointer>
 #include <QString>
 #include <QUrl>
 
@@ -20,8 +18,7 @@ class QToolButton;
 
 namespace cdesk {
 
-class ApiCall;
-class ApiClient;
+class ConnectionCheck;
 class Settings;
 
 // The recruiter's settings: where the API is, the token (through the
@@ -66,7 +63,7 @@ private:
     void typedValuesChanged();
     void startTest();
     void cancelTest();
-    void finishTest(const ApiResult &result, const QUrl &url, int timeoutMs);
+    void finishTest(bool ok, const QString &words);
     void setResult(const QString &text, const QString &outcome);
     void saveSettings();
     void tellAfterClosing(const QString &tokenWarning);
@@ -82,8 +79,7 @@ private:
     Settings *m_settings;
     TokenStore *m_tokens;
     QNetworkAccessManager *m_network;
-    ApiClient *m_client = nullptr;
-    QPointer<ApiCall> m_call;
+    ConnectionCheck *m_check = nullptr; // made at the first test
 
     QByteArray m_storedToken;
     QString m_loadedAccount;

@@ -1,6 +1,7 @@
 #include "Dialogs.h"
 #include "SandboxFixture.h"
 #include "SettingsDialog.h"
+#include "api/ApiResult.h"
 #include "settings/MemoryBackend.h"
 #include "settings/Settings.h"
 #include "settings/TokenStore.h"
