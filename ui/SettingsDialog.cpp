@@ -4,9 +4,9 @@
 
 #include "Dialogs.h"
 #include "FieldMarks.h"
+#include "api/ApiEndpoint.h"
 #include "api/ApiResult.h"
 #include "api/ConnectionCheck.h"
-#include "api/ApiEndpoint.h"
 #include "core/Clock.h"
 #include "settings/Settings.h"
 
@@ -425,9 +425,10 @@ void SettingsDialog::setResult(const QString &text, const QString &outcome)
 {
     m_result->setText(text);
     m_result->setProperty("outcome", outcome);
-    setTone(m_result, outcome == "ok"_L1      ? Tone::Success
-                      : outcome == "error"_L1 ? Tone::Problem
-                                              : Tone::Plain);
+    setTone(m_result,
+            outcome == "ok"_L1          ? Tone::Success
+                : outcome == "error"_L1 ? Tone::Problem
+                                        : Tone::Plain);
     fitToText();
 }
 

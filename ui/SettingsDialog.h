@@ -38,7 +38,6 @@ public:
                    QWidget *parent = nullptr);
     ~SettingsDialog() override;
 
-
     // The presets of the default source, as sent to the API.
     static QStringList sourcePresets();
 

@@ -43,10 +43,10 @@ IntakeSession::IntakeSession(const Services &services, QObject *parent)
             [this](qint64 id, qint64 sent, qint64 total) {
                 if (id != m_lastQueued || total <= 0)
                     return;
-                Q_EMIT progressChanged(
-                    { true, sent, total,
-                      tr("Uploading %1 of %2")
-                          .arg(QLocale().formattedDataSize(sent), QLocale().formattedDataSize(total)) });
+                Q_EMIT progressChanged({ true, sent, total,
+                                         tr("Uploading %1 of %2")
+                                             .arg(QLocale().formattedDataSize(sent),
+                                                  QLocale().formattedDataSize(total)) });
             });
 }
 
@@ -101,8 +101,8 @@ bool IntakeSession::saveDraft(const Candidate &candidate, const DraftState &stat
 
 bool IntakeSession::isFree() const
 {
-    return m_drafts->currentId() == 0 && !m_drafts->hasUnsavedChanges()
-        && m_current.name.isEmpty() && m_current.email.isEmpty() && m_current.phone.isEmpty();
+    return m_drafts->currentId() == 0 && !m_drafts->hasUnsavedChanges() && m_current.name.isEmpty()
+        && m_current.email.isEmpty() && m_current.phone.isEmpty();
 }
 
 FieldErrors IntakeSession::check(Submission *submission) const
@@ -202,12 +202,12 @@ void IntakeSession::queue(QList<Submission> submissions, QObject *context, Queue
             m_services.engine->kick();
         done(queued, error);
     });
-    watcher->setFuture(QtConcurrent::run(
-        [outbox, submissions = std::move(submissions)] { return outbox->prepareFiles(submissions); }));
+    watcher->setFuture(QtConcurrent::run([outbox, submissions = std::move(submissions)] {
+        return outbox->prepareFiles(submissions);
+    }));
 }
 
-void IntakeSession::queuedFromDraft(const Submission &row, const DraftState &state,
-                                    qint64 draftId)
+void IntakeSession::queuedFromDraft(const Submission &row, const DraftState &state, qint64 draftId)
 {
     const Candidate &candidate = row.candidate;
     if (m_services.settings && !candidate.source.isEmpty())
@@ -224,7 +224,8 @@ void IntakeSession::queuedFromDraft(const Submission &row, const DraftState &sta
     m_drafts->setCurrentId(0);
     m_current = {};
     Q_EMIT queued(row);
-    Q_EMIT progressChanged({ true, 0, 0, tr("Sending…") }); // busy until the upload reports its size
+    Q_EMIT progressChanged(
+        { true, 0, 0, tr("Sending…") }); // busy until the upload reports its size
     note(tr("Sending %1… You can go on with the next candidate.").arg(candidate.name), Note::Info);
     Q_EMIT submissionQueued(row.id);
     Q_EMIT draftsChanged();
@@ -257,10 +258,11 @@ void IntakeSession::settle(const Submission &s)
         // recruiter reopened it meanwhile (then it stays theirs).
         if (draftId != 0 && draftId != m_drafts->currentId())
             store->remove(draftId);
-        note(s.kind == SubmissionKind::Create
-                 ? tr("Created candidate #%1: %2.").arg(s.serverId.value_or(0)).arg(s.candidate.name)
-                 : tr("Updated candidate #%1: %2.").arg(s.targetId).arg(s.candidate.name),
-             Note::Success);
+        note(
+            s.kind == SubmissionKind::Create
+                ? tr("Created candidate #%1: %2.").arg(s.serverId.value_or(0)).arg(s.candidate.name)
+                : tr("Updated candidate #%1: %2.").arg(s.targetId).arg(s.candidate.name),
+            Note::Success);
         Q_EMIT draftsChanged();
         return;
     case SubmissionState::Pending:
@@ -309,9 +311,8 @@ void IntakeSession::askAboutDuplicate(const Submission &s)
     note(tr("%1 is already candidate #%2 on the server.").arg(s.candidate.email).arg(existing),
          Note::Problem);
     ApiCall *call = m_services.api->getCandidate(existing);
-    connect(call, &ApiCall::finished, this, [this, s](const ApiResult &result) {
-        Q_EMIT decisionNeeded(s, result.candidate);
-    });
+    connect(call, &ApiCall::finished, this,
+            [this, s](const ApiResult &result) { Q_EMIT decisionNeeded(s, result.candidate); });
 }
 
 void IntakeSession::decideDuplicate(const Submission &s, DuplicateDecision decision,

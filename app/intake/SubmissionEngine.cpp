@@ -88,11 +88,10 @@ void SubmissionEngine::stop()
         // store refuses, the row stays Sending, and the next start takes it
         // back (recoverInterrupted()): it is never told as pending here.
         QString error;
-        if (m_outbox->markRetry(
-                it.key(), m_clock->now(),
-                QCoreApplication::translate("SubmissionEngine",
-                                            "Stopped before the server answered."),
-                ApiError::Cancelled, 0, &error))
+        if (m_outbox->markRetry(it.key(), m_clock->now(),
+                                QCoreApplication::translate("SubmissionEngine",
+                                                            "Stopped before the server answered."),
+                                ApiError::Cancelled, 0, &error))
             Q_EMIT submissionChanged(it.key(), SubmissionState::Pending);
         else
             Q_EMIT storeProblem(error);
@@ -292,10 +291,9 @@ void SubmissionEngine::settle(const Submission &submission, const ApiResult &res
     const qint64 id = submission.id;
     if (result.ok()) {
         const qint64 serverId = result.candidate ? result.candidate->id : submission.targetId;
-        record(id, SubmissionState::Sent,
-               [this, id, serverId](QString *error) {
-                   return m_outbox->markSent(id, serverId, 0, error);
-               });
+        record(id, SubmissionState::Sent, [this, id, serverId](QString *error) {
+            return m_outbox->markSent(id, serverId, 0, error);
+        });
         return;
     }
     if (result.error == ApiError::Duplicate && result.existingId) {
@@ -321,7 +319,8 @@ void SubmissionEngine::settle(const Submission &submission, const ApiResult &res
                       nullptr, inARow)
                       .arg(result.httpStatus);
             record(id, SubmissionState::Failed,
-                   [this, id, message, kind = result.error, status = result.httpStatus](QString *error) {
+                   [this, id, message, kind = result.error,
+                    status = result.httpStatus](QString *error) {
                        return m_outbox->markFailed(id, message, kind, {}, status, error);
                    });
             return;
@@ -341,8 +340,8 @@ void SubmissionEngine::settle(const Submission &submission, const ApiResult &res
     if (result.error == ApiError::TooLarge && result.serverLimitBytes)
         Q_EMIT serverLimitLearned(*result.serverLimitBytes);
     record(id, SubmissionState::Failed,
-           [this, id, message = result.message, kind = result.error,
-            fields = result.fieldErrors, status = result.httpStatus](QString *error) {
+           [this, id, message = result.message, kind = result.error, fields = result.fieldErrors,
+            status = result.httpStatus](QString *error) {
                return m_outbox->markFailed(id, message, kind, fields, status, error);
            });
 }

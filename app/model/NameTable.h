@@ -17,8 +17,7 @@ namespace cdesk {
 //       { SubmissionKind::Create, u"create" }, { SubmissionKind::Update, u"update" } } } };
 //   kKinds.name(SubmissionKind::Update) == u"update"
 //   kKinds.value(u"create") == SubmissionKind::Create
-template<typename Enum, std::size_t N>
-struct NameTable
+template<typename Enum, std::size_t N> struct NameTable
 {
     std::array<std::pair<Enum, QStringView>, N> entries;
 

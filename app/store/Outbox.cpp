@@ -311,9 +311,18 @@ Outbox::Unsent Outbox::unsent()
         "  AND (? = '' OR account IS NULL OR account = ?))"
         " FROM submissions WHERE state IN ({Pending}, {Sending}, {Failed}, {NeedsDecision})"_s));
     const QString account = text(m_account);
-    const QVariantList values { account, account, account, account, account, account,
-                                storedName(ApiError::BadToken), storedName(ApiError::NotAllowed),
-                                account, account, account, account };
+    const QVariantList values { account,
+                                account,
+                                account,
+                                account,
+                                account,
+                                account,
+                                storedName(ApiError::BadToken),
+                                storedName(ApiError::NotAllowed),
+                                account,
+                                account,
+                                account,
+                                account };
     for (const QVariant &value : values)
         q.addBindValue(value);
     if (!m_db->exec(q, tr("Could not read the outbox"), nullptr) || !q.next())

@@ -27,8 +27,7 @@ using namespace cdesk;
 
 namespace {
 
-template<typename T>
-T *visibleTopLevel()
+template<typename T> T *visibleTopLevel()
 {
     const auto widgets = QApplication::topLevelWidgets();
     for (QWidget *w : widgets) {
@@ -109,8 +108,7 @@ private Q_SLOTS:
         startup.begin();
         QCOMPARE(visibleTopLevel<FirstRunDialog>(), nullptr);
         QTRY_COMPARE(shown.count(), 1);
-        QTRY_VERIFY_WITH_TIMEOUT(account->workspace()->outbox()->get(queued)->isSettled(),
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(account->workspace()->outbox()->get(queued)->isSettled(), 20000);
         const auto row = account->workspace()->outbox()->get(queued);
         QVERIFY2(row->state == SubmissionState::Sent, qPrintable(row->lastError));
     }
@@ -157,7 +155,9 @@ private:
         seams.clock = &m_clock;
         seams.settings = Settings::temporary();
         seams.tokenBackend = std::make_unique<MemoryBackend>();
-        seams.environment = [](const char *) { return QByteArray(); };
+        seams.environment = [](const char *) {
+            return QByteArray();
+        };
         seams.dataDir = m_home->filePath(u"data"_s);
         auto account = std::make_unique<Account>(std::move(seams));
         account->setSandboxStarter([this](QString *) -> std::optional<ApiEndpoint> {

@@ -245,7 +245,8 @@ private Q_SLOTS:
 
         const QDateTime failedAt = m_clock.now();
         m_engine->start();
-        QTRY_COMPARE_WITH_TIMEOUT(errorName(m_outbox->get(id)->errorKind), u"throttled"_s, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(errorName(m_outbox->get(id)->errorKind), u"throttled"_s,
+                                  kTimeoutMs);
         QCOMPARE(m_outbox->get(id)->state, SubmissionState::Pending);
         QVERIFY(m_outbox->get(id)->nextAttemptAt >= failedAt.addSecs(1));
 

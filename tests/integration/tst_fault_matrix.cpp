@@ -364,7 +364,8 @@ private Q_SLOTS:
                         u"HTTP %1: %2"_s.arg(attempts.isEmpty() ? 0 : attempts.last().httpStatus)
                             .arg(s.lastError));
                 if (onServer.contains(s.candidate.email))
-                    problems << who + u": held (%1) but on the server"_s.arg(errorName(s.errorKind));
+                    problems << who
+                            + u": held (%1) but on the server"_s.arg(errorName(s.errorKind));
                 if (s.serverId)
                     problems << who + u": held with a server id"_s;
                 if (s.lastError.trimmed().isEmpty())
@@ -385,8 +386,8 @@ private Q_SLOTS:
                                                                             s.lastError);
                 else if (errorName(s.errorKind) != heldKind)
                     problems << who
-                            + u": held as %1, expected %2: %3"_s.arg(errorName(s.errorKind), heldKind,
-                                                                     s.lastError);
+                            + u": held as %1, expected %2: %3"_s.arg(errorName(s.errorKind),
+                                                                     heldKind, s.lastError);
                 else if (fault == u"too-large"_s && !bigRows.contains(i))
                     problems << who + u": a small resume held as too large"_s;
                 break;

@@ -255,9 +255,8 @@ private Q_SLOTS:
         }
         std::optional<QList<Submission>> queued;
         m_session->queue(rows, this,
-                         [&queued](const std::optional<QList<Submission>> &result, const QString &) {
-                             queued = result;
-                         });
+                         [&queued](const std::optional<QList<Submission>> &result,
+                                   const QString &) { queued = result; });
         QTRY_VERIFY_WITH_TIMEOUT(queued.has_value(), kTimeoutMs);
         QCOMPARE(queued->size(), 3);
         for (const Submission &s : *queued)
@@ -319,8 +318,8 @@ private:
 
     QJsonArray serverCandidates(const QString &email)
     {
-        const HttpResponse r = m_http.get(
-            m_sandbox.url(u"candidates/?email="_s + QString::fromUtf8(QUrl::toPercentEncoding(email))));
+        const HttpResponse r = m_http.get(m_sandbox.url(
+            u"candidates/?email="_s + QString::fromUtf8(QUrl::toPercentEncoding(email))));
         return r.json().value(u"results"_s).toArray();
     }
 

@@ -137,8 +137,8 @@ private:
             const auto held = outbox->enqueue(make(u"held"_s, true), &error);
             QVERIFY2(held, qPrintable(error));
             QCOMPARE(outbox->claimDue(1).size(), 1);
-            QVERIFY(outbox->markFailed(held->id, u"The server kept failing."_s, ApiError::ServerError,
-                                       {}, 500));
+            QVERIFY(outbox->markFailed(held->id, u"The server kept failing."_s,
+                                       ApiError::ServerError, {}, 500));
             failedId = held->id;
         } else if (scenario == u"tidy"_s) {
             // Sent rows whose copies go, a pending one whose copy stays, and

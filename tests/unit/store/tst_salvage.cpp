@@ -60,8 +60,8 @@ Made fill(const QTemporaryDir &dir, FakeClock *clock)
     const auto claimed = w.outbox()->claimDue(2);
     if (claimed.size() != 2)
         qFatal("claim");
-    w.outbox()->markFailed(made.failed.id, u"The server refused the token."_s, ApiError::BadToken, {},
-                           401);
+    w.outbox()->markFailed(made.failed.id, u"The server refused the token."_s, ApiError::BadToken,
+                           {}, 401);
     w.outbox()->markSent(made.sent.id, 77);
     made.pending = enqueue(u"Pending"_s, resume);
     Draft draft;
