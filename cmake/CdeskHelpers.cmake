@@ -6,6 +6,12 @@
 # path, a timeout, and QStandardPaths' test mode through the environment; GUI
 # tests run on the offscreen platform. In a sanitizer build (CDESK_SANITIZE)
 # every test also gets the sanitizers' options and suppressions.
+#
+# The test's own code is built without optimisation (-O0 after the preset's
+# flags): what is under test is the libraries, built with the preset's
+# flags (and sanitizers); a test's code gains nothing from the optimiser,
+# and builds 40 % faster without it (tst_historypane: 10.8 s at -O2, 6.4 s at
+# -O0; under ASan 12.9 s at -O1, 7.1 s at -O0).
 function(cdesk_add_test)
   cmake_parse_arguments(ARG "GUI" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
   if(NOT ARG_NAME OR NOT ARG_SOURCES)
@@ -20,6 +26,7 @@ function(cdesk_add_test)
 
   add_executable(${ARG_NAME} ${ARG_SOURCES})
   target_link_libraries(${ARG_NAME} PRIVATE Qt6::Test cdesk_options ${ARG_LIBS})
+  target_compile_options(${ARG_NAME} PRIVATE -O0)
   target_compile_definitions(${ARG_NAME} PRIVATE
     CDESK_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/tests/fixtures")
 
