@@ -86,12 +86,34 @@ int TextDecoding::codePageForCharset(int charset)
     }
 }
 
-QString TextDecoding::decodeText(QByteArrayView bytes, bool cut)
+QString TextDecoding::encodingName(Encoding encoding)
 {
-    if (bytes.startsWith("\xEF\xBB\xBF"))
+    switch (encoding) {
+    case Encoding::Utf8:
+        return QStringLiteral("UTF-8");
+    case Encoding::Utf8WithBom:
+        return QStringLiteral("UTF-8 with BOM");
+    case Encoding::Utf16LE:
+        return QStringLiteral("UTF-16 LE");
+    case Encoding::Utf16BE:
+        return QStringLiteral("UTF-16 BE");
+    case Encoding::Windows1252:
+        return QStringLiteral("Windows-1252");
+    }
+    return {};
+}
+
+QString TextDecoding::decodeText(QByteArrayView bytes, bool cut, Encoding *used)
+{
+    Encoding ignored;
+    Encoding &encoding = used ? *used : ignored;
+    if (bytes.startsWith("\xEF\xBB\xBF")) {
+        encoding = Encoding::Utf8WithBom;
         return QString::fromUtf8(bytes.sliced(3));
+    }
     if (bytes.startsWith("\xFF\xFE") || bytes.startsWith("\xFE\xFF")) {
         const bool le = bytes.startsWith("\xFF\xFE");
+        encoding = le ? Encoding::Utf16LE : Encoding::Utf16BE;
         QByteArrayView body = bytes.sliced(2);
         if (body.size() % 2 != 0)
             body.chop(1);
@@ -105,7 +127,12 @@ QString TextDecoding::decodeText(QByteArrayView bytes, bool cut)
     QStringDecoder utf8(QStringDecoder::Utf8,
                         cut ? QStringDecoder::Flag::Default : QStringDecoder::Flag::Stateless);
     const QString text = utf8(bytes);
-    return utf8.hasError() ? fromWindows1252(bytes) : text;
+    if (!utf8.hasError()) {
+        encoding = Encoding::Utf8;
+        return text;
+    }
+    encoding = Encoding::Windows1252;
+    return fromWindows1252(bytes);
 }
 
 QString CodePageDecoder::decode(QByteArrayView bytes, int codePage)

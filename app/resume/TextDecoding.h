@@ -18,10 +18,16 @@ QString fromWindows1252(QByteArrayView bytes);
 // An RTF font's \fcharset as a Windows code page; 0 for "the document's".
 int codePageForCharset(int charset);
 
+// The encodings decodeText() tells apart.
+enum class Encoding { Utf8, Utf8WithBom, Utf16LE, Utf16BE, Windows1252 };
+// Its name as a person knows it: "UTF-8", "UTF-16 LE", "Windows-1252"...
+QString encodingName(Encoding encoding);
+
 // A text file's bytes: UTF-8 or UTF-16 with a byte order mark, otherwise
 // UTF-8 when they are valid UTF-8, otherwise Windows-1252. `cut` says the
-// bytes stop before the file does, so a character cut at their end is no error.
-QString decodeText(QByteArrayView bytes, bool cut);
+// bytes stop before the file does, so a character cut at their end is no
+// error. *used (when given) says which it was.
+QString decodeText(QByteArrayView bytes, bool cut, Encoding *used = nullptr);
 
 } // namespace TextDecoding
 
