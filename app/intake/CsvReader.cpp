@@ -329,8 +329,8 @@ std::optional<SheetTable> CsvReader::parse(QByteArrayView bytes, SheetError *err
         return std::nullopt;
     if (table.header.isEmpty())
         return refuse(tr("The file is empty: there is no header and no row."));
-    table.format = tr("CSV, %1, %2")
-                       .arg(TextDecoding::encodingName(encoding), delimiterName(delimiter));
+    table.format
+        = tr("CSV, %1, %2").arg(TextDecoding::encodingName(encoding), delimiterName(delimiter));
     return table;
 }
 

@@ -189,19 +189,57 @@ void IntakeSession::submit(const Candidate &candidate, const DraftState &state)
 
 void IntakeSession::queue(QList<Submission> submissions, QObject *context, QueuedCallback done)
 {
+    queueBatch(std::move(submissions), context,
+               [done](const std::optional<Batch> &batch, const QString &error) {
+                   done(batch ? std::optional(batch->queued + batch->known) : std::nullopt, error);
+               });
+}
+
+void IntakeSession::queueBatch(QList<Submission> submissions, QObject *context, BatchCallback done)
+{
     Outbox *outbox = m_services.workspace->outbox();
+    // Rows the outbox holds already are not copied again; the insert looks
+    // once more, in its transaction, for a copy of the app doing the same.
+    Batch batch;
+    QStringList keys;
+    for (const Submission &s : std::as_const(submissions)) {
+        if (!s.idempotencyKey.isEmpty())
+            keys << s.idempotencyKey;
+    }
+    if (!keys.isEmpty()) {
+        QString error;
+        const QHash<QString, qint64> known = outbox->knownKeys(keys, &error);
+        if (!error.isEmpty())
+            return done(std::nullopt, error);
+        for (auto it = submissions.begin(); it != submissions.end();) {
+            const auto row = known.contains(it->idempotencyKey)
+                ? outbox->get(known.value(it->idempotencyKey))
+                : std::nullopt;
+            if (row) {
+                batch.known << *row;
+                it = submissions.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
     auto *watcher = new QFutureWatcher<Outbox::Prepared>(this);
-    connect(watcher, &QFutureWatcherBase::finished, context, [this, watcher, done] {
-        watcher->deleteLater();
-        Outbox::Prepared prepared = watcher->result();
-        QString error = prepared.error;
-        const auto queued = prepared.ok
-            ? m_services.workspace->outbox()->insertPrepared(std::move(prepared), &error)
-            : std::nullopt;
-        if (queued)
-            m_services.engine->kick();
-        done(queued, error);
-    });
+    connect(watcher, &QFutureWatcherBase::finished, context,
+            [this, watcher, done, batch = std::move(batch)]() mutable {
+                watcher->deleteLater();
+                Outbox::Prepared prepared = watcher->result();
+                prepared.skipKnownKeys = true;
+                QString error = prepared.error;
+                const auto queued = prepared.ok ? m_services.workspace->outbox()->insertPrepared(
+                                        std::move(prepared), &error, &batch.known)
+                                                : std::nullopt;
+                if (!queued)
+                    return done(std::nullopt, error);
+                batch.queued = *queued;
+                if (!batch.queued.isEmpty())
+                    m_services.engine->kick();
+                done(batch, error);
+            });
     watcher->setFuture(QtConcurrent::run([outbox, submissions = std::move(submissions)] {
         return outbox->prepareFiles(submissions);
     }));

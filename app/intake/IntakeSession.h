@@ -94,6 +94,18 @@ public:
         = std::function<void(const std::optional<QList<Submission>> &queued, const QString &error)>;
     void queue(QList<Submission> submissions, QObject *context, QueuedCallback done);
 
+    // Bulk intake (a sheet, a folder of resumes): as queue(), but a row whose
+    // Idempotency-Key the outbox already holds (the same sheet imported again)
+    // is not queued twice: it comes back in `known` as it is stored.
+    struct Batch
+    {
+        QList<Submission> queued;
+        QList<Submission> known;
+    };
+    using BatchCallback
+        = std::function<void(const std::optional<Batch> &batch, const QString &error)>;
+    void queueBatch(QList<Submission> submissions, QObject *context, BatchCallback done);
+
     // Keeps what is typed as a draft and starts an empty form. False when the
     // draft cannot be saved (a full disk): the form stays as it is.
     bool newCandidate();

@@ -106,14 +106,15 @@ Outbox::Prepared Outbox::prepareFiles(QList<Submission> submissions) const
     return prepared;
 }
 
-std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QString *error)
+std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QString *error,
+                                                        QList<Submission> *known)
 {
     QString ignored;
     if (!error)
         error = &ignored;
     const QDateTime now = m_clock->now().toUTC();
     QList<Submission> &submissions = prepared.submissions;
-    const QStringList copyDirs = prepared.copyDirs;
+    QStringList copyDirs = prepared.copyDirs;
     auto fail = [&]() -> std::optional<QList<Submission>> {
         m_copies.discard(copyDirs);
         return std::nullopt;
@@ -124,12 +125,17 @@ std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QStri
     if (!m_db->beginWrite(error))
         return fail();
     QSqlQuery q(m_db->connection());
-    q.prepare(u"INSERT INTO submissions (kind, target_id, changed_fields, candidate_json,"
-              " idempotency_key, original_resume_name, resume_sha256, resume_copy, state,"
-              " attempts, created_at, updated_at, next_attempt_at, source, name, email, name_key,"
-              " email_key, job_id, account)"
-              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+    q.prepare(
+        u"INSERT INTO submissions (kind, target_id, changed_fields, candidate_json,"
+        " idempotency_key, original_resume_name, resume_sha256, resume_copy, state,"
+        " attempts, created_at, updated_at, next_attempt_at, source, name, email, name_key,"
+        " email_key, job_id, account)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s
+        + (prepared.skipKnownKeys ? u" ON CONFLICT (idempotency_key) DO NOTHING"_s : QString()));
     const QString stamp = Database::storageTime(now);
+    QList<Submission> inserted;
+    QStringList knownKeysLeftOut;
+    QSet<QString> leftOutFolders;
     for (Submission &s : submissions) {
         q.addBindValue(kindName(s.kind));
         q.addBindValue(s.kind == SubmissionKind::Update ? QVariant(s.targetId)
@@ -157,9 +163,34 @@ std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QStri
             m_db->rollback();
             return fail();
         }
+        if (prepared.skipKnownKeys && q.numRowsAffected() == 0) {
+            knownKeysLeftOut << s.idempotencyKey;
+            if (!s.candidate.resumeFile.isEmpty())
+                leftOutFolders.insert(ResumeCopies::folderOf(s.candidate.resumeFile));
+            continue;
+        }
         s.id = q.lastInsertId().toLongLong();
+        inserted << s;
     }
     q.finish();
+    // The copies of rows left out are not needed: the stored row has its own.
+    QStringList leftOutCopies;
+    for (auto it = copyDirs.begin(); it != copyDirs.end();) {
+        if (leftOutFolders.contains(QFileInfo(*it).fileName())) {
+            leftOutCopies << *it;
+            it = copyDirs.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (known && !knownKeysLeftOut.isEmpty()) {
+        const QHash<QString, qint64> ids = knownKeys(knownKeysLeftOut, error);
+        for (const QString &key : std::as_const(knownKeysLeftOut)) {
+            const auto row = ids.contains(key) ? get(ids.value(key)) : std::nullopt;
+            if (row)
+                *known << *row;
+        }
+    }
     if (!m_copies.bind(copyDirs, error)) {
         m_db->rollback();
         return fail();
@@ -170,11 +201,34 @@ std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QStri
         // may still come back after a crash, and then pruneFiles() binds the
         // copy to its row again instead of leaving a row without its file.
         m_copies.unbind(copyDirs);
+        m_copies.discard(leftOutCopies);
         return std::nullopt;
     }
+    m_copies.discard(leftOutCopies);
     if (!copyDirs.isEmpty())
         m_copies.syncNames();
-    return submissions;
+    return inserted;
+}
+
+QHash<QString, qint64> Outbox::knownKeys(const QStringList &keys, QString *error)
+{
+    QHash<QString, qint64> found;
+    QSqlQuery q(m_db->connection());
+    // SQLite takes up to 32,766 parameters; a few hundred at a time is plenty.
+    constexpr qsizetype kChunk = 500;
+    for (qsizetype from = 0; from < keys.size(); from += kChunk) {
+        const QStringList chunk = keys.mid(from, kChunk);
+        QStringList marks(chunk.size(), u"?"_s);
+        q.prepare(u"SELECT idempotency_key, id FROM submissions WHERE idempotency_key IN ("_s
+                  + marks.join(u',') + u")"_s);
+        for (const QString &key : chunk)
+            q.addBindValue(key);
+        if (!m_db->exec(q, tr("Could not read the outbox"), error))
+            return {};
+        while (q.next())
+            found.insert(q.value(0).toString(), q.value(1).toLongLong());
+    }
+    return found;
 }
 
 bool Outbox::prepare(Submission *s, const QDateTime &now, QString *copyDir, QString *error) const

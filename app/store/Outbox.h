@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -78,9 +79,19 @@ public:
         QStringList copyDirs;
         QString error; // set when ok is false
         bool ok = false;
+        // A row whose Idempotency-Key the outbox already holds (the same
+        // sheet imported twice, or by two copies at once) is left out
+        // instead of failing the batch; insertPrepared() says which.
+        bool skipKnownKeys = false;
     };
     Prepared prepareFiles(QList<Submission> submissions) const;
-    std::optional<QList<Submission>> insertPrepared(Prepared prepared, QString *error);
+    // *known (when given) gets the stored rows that were left out.
+    std::optional<QList<Submission>> insertPrepared(Prepared prepared, QString *error,
+                                                    QList<Submission> *known = nullptr);
+
+    // Of these Idempotency-Keys, the ones the outbox holds, with their row ids
+    // (any state, for any account). Empty on a database error, with *error set.
+    QHash<QString, qint64> knownKeys(const QStringList &keys, QString *error = nullptr);
 
     // Marks up to max Pending rows that are due (nextAttemptAt <= now) as
     // Sending (attempts + 1) and returns them, oldest first. A row is handed

@@ -24,7 +24,7 @@ SheetTable parsed(QByteArrayView bytes, const SheetLimits &limits = {})
     const auto table = CsvReader::parse(bytes, &error, limits);
     if (!table)
         qWarning() << "not parsed:" << error.text();
-    return table.value_or(SheetTable{});
+    return table.value_or(SheetTable {});
 }
 
 SheetError refused(QByteArrayView bytes, const SheetLimits &limits = {})
@@ -33,7 +33,7 @@ SheetError refused(QByteArrayView bytes, const SheetLimits &limits = {})
     const auto table = CsvReader::parse(bytes, &error, limits);
     if (table)
         qWarning() << "parsed, though it should not be; header:" << table->header;
-    return table ? SheetError{ -1, -1, u"parsed"_s } : error;
+    return table ? SheetError { -1, -1, u"parsed"_s } : error;
 }
 
 } // namespace
@@ -46,13 +46,14 @@ private Q_SLOTS:
     {
         // Excel "CSV UTF-8 (Comma delimited)": a BOM, CRLF, and quotes only
         // where a cell needs them.
-        const QByteArray bytes = "\xEF\xBB\xBF"
-                                 "Full name,E-mail,Mobile,Notes\r\n"
-                                 "Asha Rao,asha@example.com,+91 98450 12345,\"Met at the fair, "
-                                 "booth 4\"\r\n"
-                                 "\"Ng, Mei\",mei@example.com,07700 900123,\"Said \"\"call me\"\"\r\n"
-                                 "after 5\"\r\n"
-                                 "Zoë Ångström,zoe@example.com,,\r\n";
+        const QByteArray bytes
+            = "\xEF\xBB\xBF"
+              "Full name,E-mail,Mobile,Notes\r\n"
+              "Asha Rao,asha@example.com,+91 98450 12345,\"Met at the fair, "
+              "booth 4\"\r\n"
+              "\"Ng, Mei\",mei@example.com,07700 900123,\"Said \"\"call me\"\"\r\n"
+              "after 5\"\r\n"
+              "Zoë Ångström,zoe@example.com,,\r\n";
         const SheetTable t = parsed(bytes);
         QCOMPARE(t.header, QStringList({ u"Full name"_s, u"E-mail"_s, u"Mobile"_s, u"Notes"_s }));
         QCOMPARE(t.rows.size(), 3);
@@ -70,10 +71,11 @@ private Q_SLOTS:
     {
         // Excel "CSV (Trennzeichen-getrennt)" in a German locale: Windows-1252,
         // semicolons, and commas inside cells that are not delimiters.
-        const QByteArray bytes = "Name;E-Mail;Telefon;Gehalt\r\n"
-                                 "J\xFCrgen M\xFCller;jm@example.de;+49 30 901820;50.000,00 \x80\r\n"
-                                 "Stra\xDF"
-                                 "e, Anna;anna@example.de;030 1234567;\r\n";
+        const QByteArray bytes
+            = "Name;E-Mail;Telefon;Gehalt\r\n"
+              "J\xFCrgen M\xFCller;jm@example.de;+49 30 901820;50.000,00 \x80\r\n"
+              "Stra\xDF"
+              "e, Anna;anna@example.de;030 1234567;\r\n";
         const SheetTable t = parsed(bytes);
         QCOMPARE(t.header.size(), 4);
         QCOMPARE(t.rows.size(), 2);
@@ -157,8 +159,7 @@ private Q_SLOTS:
     void header_blankAndRepeatedNamesAreTold()
     {
         const SheetTable t = parsed(" Name ,,Email,email\nA,b,c,d\n");
-        QCOMPARE(t.header,
-                 QStringList({ u"Name"_s, u"Column 2"_s, u"Email"_s, u"email (2)"_s }));
+        QCOMPARE(t.header, QStringList({ u"Name"_s, u"Column 2"_s, u"Email"_s, u"email (2)"_s }));
     }
 
     void unclosedQuote_namesWhereItOpened()

@@ -608,10 +608,62 @@ private Q_SLOTS:
         QCOMPARE(store.outbox->pruneFiles(), 0);
     }
 
+    void sameKeysTwice_withSkipKnownKeys_areQueuedOnce_andTheSecondCopyGoes();
     void pruneInAnotherProcess_whileACopyIsMade_keepsTheCopy();
     void pruneFiles_keepsWhatAKeptAsideDatabaseNames();
     void commitThatFails_leavesNoBoundCopy_andPruneRebindsOneThatCommitted();
 };
+
+void TestOutbox::sameKeysTwice_withSkipKnownKeys_areQueuedOnce_andTheSecondCopyGoes()
+{
+    // A sheet imported twice (or by two copies of the app at once): its rows
+    // carry the same keys, and the outbox keeps the first of each.
+    Store store;
+    QList<Submission> batch;
+    for (const QString &key : { u"import-a"_s, u"import-b"_s }) {
+        Submission s;
+        s.candidate = sampleCandidate();
+        s.candidate.resumeFile = store.writeResume(key + u".txt"_s, "resume of " + key.toUtf8());
+        s.idempotencyKey = key;
+        batch << s;
+    }
+    QString error;
+    Outbox::Prepared first = store.outbox->prepareFiles({ batch[0] });
+    first.skipKnownKeys = true;
+    QList<Submission> known;
+    const auto stored = store.outbox->insertPrepared(std::move(first), &error, &known);
+    QVERIFY2(stored, qPrintable(error));
+    QCOMPARE(stored->size(), 1);
+    QVERIFY(known.isEmpty());
+    const QStringList foldersAfterFirst
+        = QDir(store.outbox->filesDir()).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+
+    Outbox::Prepared again = store.outbox->prepareFiles(batch);
+    again.skipKnownKeys = true;
+    const auto second = store.outbox->insertPrepared(std::move(again), &error, &known);
+    QVERIFY2(second, qPrintable(error));
+    QCOMPARE(second->size(), 1);
+    QCOMPARE(second->constFirst().idempotencyKey, u"import-b"_s);
+    QCOMPARE(known.size(), 1);
+    QCOMPARE(known.constFirst().id, stored->constFirst().id);
+    QCOMPARE(store.outbox->pendingCount(), 2);
+    // The left-out row's copy is gone; the stored rows keep theirs.
+    const QStringList folders
+        = QDir(store.outbox->filesDir()).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QCOMPARE(folders.size(), foldersAfterFirst.size() + 1);
+    QVERIFY(store.outbox->verifyResume(*store.outbox->get(stored->constFirst().id)));
+    QVERIFY(store.outbox->verifyResume(*store.outbox->get(second->constFirst().id)));
+
+    const QHash<QString, qint64> keys
+        = store.outbox->knownKeys({ u"import-a"_s, u"import-b"_s, u"import-c"_s });
+    QCOMPARE(keys.size(), 2);
+    QCOMPARE(keys.value(u"import-a"_s), stored->constFirst().id);
+
+    // Without the flag a repeated key is still an error: nothing else makes one.
+    Outbox::Prepared strict = store.outbox->prepareFiles({ batch[0] });
+    QVERIFY(!store.outbox->insertPrepared(std::move(strict), &error));
+    QCOMPARE(QDir(store.outbox->filesDir()).entryList(QDir::Dirs | QDir::NoDotAndDotDot), folders);
+}
 
 void TestOutbox::pruneInAnotherProcess_whileACopyIsMade_keepsTheCopy()
 {
