@@ -3,6 +3,7 @@
 #include "account/Account.h"
 #include "api/ApiClient.h"
 #include "cli/CliOptions.h"
+#include "cli/ImportCommand.h"
 #include "cli/OutboxCommand.h"
 #include "cli/SubmitCommand.h"
 #include "core/Clock.h"
@@ -95,12 +96,17 @@ void Cli::start()
                            "inspect-resume cv.pdf"));
         return runInspectResume(positional.at(1));
     }
-    if (positional.size() != (command == u"update"_s ? 2 : 1))
-        return fail(
-            InvalidInput,
-            command == u"update"_s
-                ? tr("update takes the candidate's id: candidate-desk update 42 --phone ...")
-                : tr("Unexpected argument \"%1\".").arg(positional.last()));
+    const bool takesOne = command == u"update"_s || command == u"import"_s;
+    if (positional.size() != (takesOne ? 2 : 1)) {
+        if (command == u"update"_s)
+            return fail(InvalidInput,
+                        tr("update takes the candidate's id: candidate-desk update "
+                           "42 --phone ..."));
+        if (command == u"import"_s)
+            return fail(InvalidInput,
+                        tr("import takes one sheet: candidate-desk import candidates.csv"));
+        return fail(InvalidInput, tr("Unexpected argument \"%1\".").arg(positional.last()));
+    }
 
     const bool retry = command == u"outbox"_s && m_parser.isSet(u"retry"_s);
     // The instance lock first, when it is free: only its holder may repair a
@@ -114,7 +120,7 @@ void Cli::start()
     if (!m_account->openWorkspace(&error))
         return fail(Failure, error);
     // Only the commands that send keep it; the window may start meanwhile.
-    if (command != u"submit"_s && command != u"update"_s && !retry)
+    if (command != u"submit"_s && command != u"update"_s && command != u"import"_s && !retry)
         m_account->releaseLock();
     if (const QString notice = m_account->workspace()->salvageNotice(); !notice.isEmpty())
         m_output.notice(notice);
@@ -128,6 +134,8 @@ void Cli::start()
             runJobs();
         else if (command == u"outbox"_s)
             (new OutboxCommand(this))->retry();
+        else if (command == u"import"_s)
+            (new ImportCommand(this))->run(m_parser.positionalArguments().value(1));
         else
             (new SubmitCommand(this, command == u"update"_s))->run();
     });

@@ -18,7 +18,7 @@ class SubmissionEngine;
 struct Submission;
 
 // The headless command line in the same executable:
-//   candidate-desk jobs | submit | update ID | history | outbox [--retry]
+//   candidate-desk jobs | submit | update ID | import FILE | history | outbox [--retry]
 // Submissions go through the same outbox as the window's, so they show in
 // its history. Runs on the event loop and emits finished() with the exit code.
 //
@@ -43,6 +43,7 @@ public:
         Queued = 5, // not sent yet: it waits in the outbox and is tried again by itself
         Held
         = 6, // not sent, and not tried again by itself: the server or connection needs a person
+        NeedsAttention = 7, // import: rows a person must see (invalid, duplicate, refused)
     };
 
     static bool isCommand(const QString &argument);

@@ -9,7 +9,8 @@ namespace cdesk {
 const QStringList &CliOptions::commands()
 {
     static const QStringList commands
-        = { u"jobs"_s, u"submit"_s, u"update"_s, u"history"_s, u"outbox"_s, u"inspect-resume"_s };
+        = { u"jobs"_s,    u"submit"_s, u"update"_s,        u"import"_s,
+            u"history"_s, u"outbox"_s, u"inspect-resume"_s };
     return commands;
 }
 
@@ -21,6 +22,8 @@ void CliOptions::addTo(QCommandLineParser *parser)
         "  jobs                 list the open jobs (--all for closed ones too)\n"
         "  submit               send a new candidate (--name, --email, --phone and a resume)\n"
         "  update ID            change candidate ID on the server; only the options given change\n"
+        "  import FILE.csv      send every row of a sheet (--map, --job, --source, --dry-run,\n"
+        "                       --report); rows imported before are not sent again\n"
         "  history              the submissions made from this computer\n"
         "  outbox [--retry]     what waits to be sent; --retry sends it now\n"
         "  inspect-resume FILE  the resume's type, size, text and what would be autofilled\n\n"
@@ -33,11 +36,14 @@ void CliOptions::addTo(QCommandLineParser *parser)
         "  5  not sent yet: it waits in the outbox and is tried again by itself (by the\n"
         "     window while it runs, or the next `outbox --retry`)\n"
         "  6  not sent, and not tried again by itself: a redirect, a certificate problem or\n"
-        "     a server error that kept coming back; it is kept in the outbox until you act\n\n"
+        "     a server error that kept coming back; it is kept in the outbox until you act\n"
+        "  7  import: some rows need you (invalid in the sheet, already on the server, or\n"
+        "     refused); the others were sent. --report FILE lists each row and what to do\n\n"
         "The token comes from the system keychain (set it in the window's Settings) or\n"
         "from the CANDIDATE_DESK_TOKEN environment variable."));
     parser->addHelpOption();
-    parser->addPositionalArgument(u"command"_s, tr("jobs, submit, update, history or outbox"));
+    parser->addPositionalArgument(u"command"_s,
+                                  tr("jobs, submit, update, import, history or outbox"));
     parser->addOptions({
         { u"api-url"_s, tr("The Candidate API's base URL (default: the one in Settings)."),
           u"URL"_s },
@@ -52,12 +58,22 @@ void CliOptions::addTo(QCommandLineParser *parser)
           u"PHONE"_s },
         { u"resume"_s, tr("The resume file to upload."), u"FILE"_s },
         { u"resume-url"_s, tr("A link to the resume, instead of a file."), u"URL"_s },
-        { u"job"_s, tr("The job's id (see `jobs`); leave out for the Talent Pool."), u"ID"_s },
-        { u"talent-pool"_s, tr("update: move the candidate to the Talent Pool (no job).") },
+        { u"job"_s,
+          tr("The job's id (see `jobs`); leave out for the Talent Pool (import: for every row)."),
+          u"ID"_s },
+        { u"talent-pool"_s,
+          tr("update: move the candidate to the Talent Pool (no job); import: every row.") },
         { u"source"_s, tr("Where the candidate came from (default from Settings)."), u"SOURCE"_s },
         { u"industry"_s, tr("The candidate's industry."), u"INDUSTRY"_s },
         { u"department"_s, tr("The candidate's department."), u"DEPARTMENT"_s },
         { u"field"_s, tr("A custom field, key=value (repeat for more)."), u"KEY=VALUE"_s },
+        { u"map"_s,
+          tr("import: read a column as a field, COLUMN=FIELD (name, first_name, last_name, "
+             "email, phone, resume, job, job_id, source, industry, department, custom, "
+             "custom:KEY, ignore); repeat for more."),
+          u"COLUMN=FIELD"_s },
+        { u"dry-run"_s, tr("import: check every row and say what would be sent; send nothing.") },
+        { u"report"_s, tr("import: write what became of each row to this CSV file."), u"FILE"_s },
         { u"all"_s, tr("jobs: closed jobs too.") },
         { u"retry"_s, tr("outbox: send what waits now.") },
         { u"wait"_s,

@@ -9,6 +9,8 @@
 #include <QJsonDocument>
 #include <QLocale>
 
+#include <unistd.h>
+
 using namespace Qt::StringLiterals;
 
 namespace cdesk {
@@ -136,6 +138,23 @@ QJsonObject CliOutput::submissionJson(const Submission &s)
     if (!s.fieldErrors.isEmpty())
         o.insert(u"field_errors"_s, s.fieldErrors.toJson());
     return o;
+}
+
+void CliOutput::progress(const QString &line) const
+{
+    if (m_json)
+        return;
+    if (isatty(fileno(m_err)))
+        std::fprintf(m_err, "\r%s\x1b[K", qPrintable(line));
+    else
+        std::fprintf(m_err, "%s\n", qPrintable(line));
+    std::fflush(m_err);
+}
+
+void CliOutput::endProgress() const
+{
+    if (!m_json && isatty(fileno(m_err)))
+        std::fputc('\n', m_err);
 }
 
 void CliOutput::jobs(const QList<Job> &jobs) const

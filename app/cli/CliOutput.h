@@ -58,6 +58,10 @@ public:
     void printJson(const QJsonValue &value) const;
     void error(int exitCode, const QString &message) const;
     void notice(const QString &message) const; // always standard error
+    // A progress line on standard error: rewritten in place on a terminal,
+    // one line each in a log. end() closes a line left open on a terminal.
+    void progress(const QString &line) const;
+    void endProgress() const;
 
     void jobs(const QList<Job> &jobs) const;
     void history(const QList<Submission> &rows) const;

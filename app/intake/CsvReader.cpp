@@ -297,8 +297,8 @@ std::optional<SheetTable> CsvReader::parse(QByteArrayView bytes, SheetError *err
                           .arg(QLocale().formattedDataSize(bytes.size()),
                                QLocale().formattedDataSize(limits.maxBytes)));
     if (bytes.startsWith("PK\x03\x04"))
-        return refuse(tr("This is a workbook (.xlsx or .ods), not CSV text. Import the "
-                         "workbook itself, or save it as CSV."));
+        return refuse(tr("This is a workbook (.xlsx or .ods), not CSV text. Save the sheet as "
+                         "CSV UTF-8 and import that file."));
     TextDecoding::Encoding encoding;
     const QString text = TextDecoding::decodeText(bytes, false, &encoding);
     if (text.contains(QChar(u'\0')))

@@ -1,5 +1,7 @@
 #include "HistoryExport.h"
 
+#include "core/CsvLine.h"
+
 #include <QSaveFile>
 #include <QTimer>
 
@@ -13,40 +15,6 @@ namespace {
 
 constexpr int PageSize = 500; // rows read and written per turn of the event loop
 constexpr int Overlap = 50; // rows read again per page, see Private::step()
-
-// RFC 4180: a field with a quote, comma or line break is quoted, quotes doubled.
-// A field that a spreadsheet would run as a formula ("=HYPERLINK(...)" typed
-// into a career-page form) gets a leading apostrophe; phone numbers such as
-// "+91 98450 12345" are left as they are.
-QString csvField(const QString &text)
-{
-    QString value = text;
-    if (!value.isEmpty()) {
-        const QChar first = value.at(0);
-        const bool formula = first == u'=' || first == u'@' || first == u'\t' || first == u'\r';
-        const bool signedText = (first == u'+' || first == u'-')
-            && std::any_of(value.cbegin() + 1, value.cend(), [](QChar c) {
-                                    return !c.isDigit() && !QStringView(u" ()-./").contains(c);
-                                });
-        if (formula || signedText)
-            value.prepend(u'\'');
-    }
-    if (value.contains(u'"') || value.contains(u',') || value.contains(u'\n')
-        || value.contains(u'\r')) {
-        value.replace(u"\""_s, u"\"\""_s);
-        return u'"' + value + u'"';
-    }
-    return value;
-}
-
-QByteArray csvLine(const QStringList &fields)
-{
-    QStringList quoted;
-    quoted.reserve(fields.size());
-    for (const QString &field : fields)
-        quoted << csvField(field);
-    return (quoted.join(u',') + u"\r\n"_s).toUtf8();
-}
 
 // Newest first: created_at, then id, as HistoryStore::page() orders.
 bool isOlder(const Submission &s, const QDateTime &createdAt, qint64 id)

@@ -4,6 +4,7 @@
 // an ephemeral loopback port, with real SQLite. No child process and no
 // widgets: this test links cdesk_core only, as the headless command line does.
 #include "CliRun.h"
+#include "CsvReader.h"
 #include "SandboxFixture.h"
 #include "TestData.h"
 #include "account/Account.h"
@@ -117,6 +118,158 @@ private Q_SLOTS:
         const Run run = cli({ u"jobs"_s }, QByteArray(), u"notoken"_s, /*storeToken=*/false);
         QCOMPARE(run.exitCode, int(Cli::BadToken));
         QVERIFY2(run.err.contains("No API token"), run.err.constData());
+    }
+
+    void import_sendsEveryGoodRow_reportsTheRest_andASecondRunSendsNothingTwice()
+    {
+        // A job fair's sheet as Excel saves it: a BOM, CRLF, jobs by title
+        // and by id, resumes next to the sheet (one written the Windows way),
+        // one bad email and one email twice.
+        const QJsonArray jobs = HttpClient(m_sandbox.token())
+                                    .get(m_sandbox.url(u"jobs/?status=open"_s))
+                                    .json()
+                                    .value(u"results"_s)
+                                    .toArray();
+        QVERIFY(jobs.size() >= 2);
+        const QString title = jobs.at(0)[u"title"_s].toString();
+        const qint64 titleJob = jobs.at(0)[u"id"_s].toInteger();
+        const qint64 otherJob = jobs.at(1)[u"id"_s].toInteger();
+        const QString folder = m_home.filePath(u"fair"_s);
+        QVERIFY(!writeFile(folder + u"/cvs"_s, u"cv.pdf"_s, minimalPdf("From the fair")).isEmpty());
+        QByteArray sheet = "\xEF\xBB\xBF"
+                           "Full name,E-mail,Mobile,CV,Job,LinkedIn\r\n";
+        QStringList emails;
+        for (int i = 0; i < 20; ++i) {
+            emails << uniqueEmail(u"fair"_s);
+            const QString job = i % 2 ? title : QString::number(otherJob);
+            sheet
+                += u"Candidate %1,%2,+91 98450 %3,cvs\\cv.pdf,%4,https://linkedin.com/in/c%1\r\n"_s
+                       .arg(i)
+                       .arg(emails.last())
+                       .arg(10000 + i)
+                       .arg(job)
+                       .toUtf8();
+        }
+        sheet += "Bad Email,not-an-email,+91 98450 20000,cvs/cv.pdf,,\r\n";
+        sheet += u"Twice,%1,+91 98450 20001,cvs/cv.pdf,,\r\n"_s.arg(emails.first()).toUtf8();
+        const QString csv = writeFile(folder, u"fair.csv"_s, sheet);
+        const QString report = m_home.filePath(u"report.csv"_s);
+
+        const QStringList args
+            = { u"import"_s,   csv,           u"--map"_s,    u"LinkedIn=custom"_s,
+                u"--source"_s, u"Job fair"_s, u"--report"_s, report };
+        const Run first = cli(args, {}, u"import"_s);
+        QVERIFY2(first.exitCode == Cli::NeedsAttention,
+                 QByteArray(first.out + first.err).constData());
+        QVERIFY2(first.out.contains("Not imported: line 22, column “E-mail”"),
+                 first.out.constData());
+        QVERIFY2(first.out.contains("Line 2 has the same email"), first.out.constData());
+        QVERIFY2(first.out.contains("20 row(s) on the server."), first.out.constData());
+        QVERIFY2(first.err.contains("Sent 20 of 22"), first.err.constData());
+
+        // Each good row is on the server once, with its job, source and custom field.
+        HttpClient api(m_sandbox.token());
+        for (int i = 0; i < emails.size(); ++i) {
+            const QJsonArray found
+                = api.get(m_sandbox.url(u"candidates/?email=%1"_s.arg(emails[i])))
+                      .json()
+                      .value(u"results"_s)
+                      .toArray();
+            QCOMPARE(found.size(), 1);
+            const QJsonObject c = found.at(0).toObject();
+            QCOMPARE(c[u"job_id"_s].toInteger(), i % 2 ? titleJob : otherJob);
+            QCOMPARE(c[u"source"_s].toString(), u"Job fair"_s);
+            QCOMPARE(c[u"custom_fields"_s][u"linkedin"_s].toString(),
+                     u"https://linkedin.com/in/c%1"_s.arg(i));
+        }
+
+        // The report has every row with its outcome, in the sheet's order.
+        QFile file(report);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QString problem;
+        const QList<QStringList> lines
+            = parseCsv(QString::fromUtf8(file.readAll()).mid(1), &problem);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QCOMPARE(lines.size(), 23);
+        QCOMPARE(lines[1].value(3), u"sent"_s);
+        QCOMPARE(lines[21].value(0), u"22"_s);
+        QCOMPARE(lines[21].value(3), u"invalid"_s);
+        QCOMPARE(lines[22].value(3), u"invalid"_s);
+
+        // The same sheet again: nothing is sent twice, and it says so.
+        const Run again = cli(args + QStringList { u"--json"_s }, {}, u"import"_s);
+        QCOMPARE(again.exitCode, int(Cli::NeedsAttention));
+        QCOMPARE(again.json().value(u"earlier_import"_s).toInt(), 20);
+        QCOMPARE(again.json().value(u"sent"_s).toInt(), 20);
+        for (const QString &email : std::as_const(emails))
+            QCOMPARE(api.get(m_sandbox.url(u"candidates/?email=%1"_s.arg(email)))
+                         .json()
+                         .value(u"count"_s)
+                         .toInt(),
+                     1);
+    }
+
+    void import_dryRun_checksEveryRow_andSendsNothing()
+    {
+        const QString email = uniqueEmail(u"dry"_s);
+        const QString csv = writeFile(m_home.filePath(u"dry"_s), u"dry.csv"_s,
+                                      u"Name;Email;Phone;Resume\nDry Run;%1;+91 98450 30000;"
+                                      "https://files.example.com/dry.pdf\n"_s.arg(email)
+                                          .toUtf8());
+        const Run run = cli({ u"import"_s, csv, u"--dry-run"_s }, {}, u"dry"_s);
+        QVERIFY2(run.exitCode == Cli::Success, QByteArray(run.out + run.err).constData());
+        QVERIFY2(run.out.contains("1 row(s) ready to send, nothing was sent"), run.out.constData());
+        QCOMPARE(HttpClient(m_sandbox.token())
+                     .get(m_sandbox.url(u"candidates/?email=%1"_s.arg(email)))
+                     .json()
+                     .value(u"count"_s)
+                     .toInt(),
+                 0);
+    }
+
+    void import_brokenSheet_namesTheLineAndColumn_andSendsNothing()
+    {
+        const QString csv = writeFile(m_home.filePath(u"broken"_s), u"broken.csv"_s,
+                                      "Name,Email\nA,a@example.com\nB,\"b@example.com\nC,c\n");
+        const Run run = cli({ u"import"_s, csv }, {}, u"broken"_s);
+        QCOMPARE(run.exitCode, int(Cli::InvalidInput));
+        QVERIFY2(run.err.contains("Line 3, column 3"), run.err.constData());
+
+        const Run unmapped
+            = cli({ u"import"_s, csv, u"--map"_s, u"Nope=email"_s }, {}, u"broken"_s);
+        QCOMPARE(unmapped.exitCode, int(Cli::InvalidInput));
+    }
+
+    void import_throughFaultsAndThrottling_endsWithEveryRowOnce()
+    {
+        // Server errors, 429s and answers lost after the commit, all in one
+        // run: every row ends on the server exactly once.
+        QString sheet = u"Name,Email,Phone,Resume\n"_s;
+        QStringList emails;
+        for (int i = 0; i < 60; ++i) {
+            emails << uniqueEmail(u"faulty"_s);
+            sheet += u"Faulty %1,%2,+91 98450 %3,https://files.example.com/%1.pdf\n"_s.arg(i)
+                         .arg(emails.last())
+                         .arg(40000 + i);
+        }
+        const QString csv
+            = writeFile(m_home.filePath(u"faulty"_s), u"faulty.csv"_s, sheet.toUtf8());
+        sandbox::Faults faults;
+        faults.errorNext = 8;
+        faults.throttleNext = 8;
+        faults.dropAfterCommitNext = 4;
+        m_sandbox.setFaults(faults);
+        const Run run = cli({ u"import"_s, csv, u"--json"_s }, {}, u"faulty"_s);
+        m_sandbox.setFaults({});
+        QVERIFY2(run.exitCode == Cli::Success, QByteArray(run.out + run.err).constData());
+        QCOMPARE(run.json().value(u"sent"_s).toInt(), 60);
+        HttpClient api(m_sandbox.token());
+        for (const QString &email : std::as_const(emails))
+            QCOMPARE(api.get(m_sandbox.url(u"candidates/?email=%1"_s.arg(email)))
+                         .json()
+                         .value(u"count"_s)
+                         .toInt(),
+                     1);
     }
 
 private:
