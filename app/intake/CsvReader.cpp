@@ -133,64 +133,49 @@ bool Parser::run(SheetTable *table, SheetError *error)
         const bool lineBreak = c == u'\n' || c == u'\r';
         if (lineBreak && c == u'\r' && i + 1 < size && m_text[i + 1] == u'\n')
             ++i; // CRLF is one break
-        switch (state) {
-        case State::StartCell:
-        case State::Plain:
-            if (state == State::StartCell && c == u'"') {
-                state = State::Quoted;
-                quoteLine = m_line;
-                quoteColumn = column(i);
-                continue;
-            }
-            if (c == m_delimiter) {
-                if (!endCell())
-                    break;
-                state = State::StartCell;
-                continue;
-            }
-            if (lineBreak) {
-                if (!endRecord(table))
-                    break;
-                state = State::StartCell;
-                break; // counts the line below
-            }
-            // A quote inside a plain cell is taken as written (5'10"), as
-            // Excel and LibreOffice read it.
-            m_cell.append(c);
-            state = State::Plain;
-            break;
-        case State::Quoted:
-            if (c == u'"') {
-                state = State::AfterQuote;
-                continue;
-            }
-            m_cell.append(lineBreak ? QChar(u'\n') : c);
-            break;
-        case State::AfterQuote:
-            if (c == u'"') { // "" inside quotes is one quote
+        // A delimiter or a line break ends the cell (and the record) unless
+        // it is inside quotes.
+        if (state != State::Quoted && (c == m_delimiter || lineBreak)) {
+            if (!(lineBreak ? endRecord(table) : endCell()))
+                break;
+            state = State::StartCell;
+        } else {
+            switch (state) {
+            case State::StartCell:
+                if (c == u'"') {
+                    state = State::Quoted;
+                    quoteLine = m_line;
+                    quoteColumn = column(i);
+                    continue;
+                }
+                [[fallthrough]];
+            case State::Plain:
+                // A quote inside a plain cell is taken as written (5'10"), as
+                // Excel and LibreOffice read it.
                 m_cell.append(c);
-                state = State::Quoted;
-                continue;
-            }
-            if (c == m_delimiter) {
-                if (!endCell())
-                    break;
-                state = State::StartCell;
-                continue;
-            }
-            if (lineBreak) {
-                if (!endRecord(table))
-                    break;
-                state = State::StartCell;
+                state = State::Plain;
+                break;
+            case State::Quoted:
+                if (c == u'"') {
+                    state = State::AfterQuote;
+                    continue;
+                }
+                m_cell.append(lineBreak ? QChar(u'\n') : c);
+                break;
+            case State::AfterQuote:
+                if (c == u'"') { // "" inside quotes is one quote
+                    m_cell.append(c);
+                    state = State::Quoted;
+                    continue;
+                }
+                if (c == u' ' || c == u'\t')
+                    continue; // spaces after the closing quote: harmless
+                fail(m_line, column(i),
+                     tr("Text follows the closing quote of the cell that starts at column %1. "
+                        "A quote inside a quoted cell must be written twice (\"\").")
+                         .arg(quoteColumn));
                 break;
             }
-            if (c == u' ' || c == u'\t')
-                continue; // spaces after the closing quote: harmless
-            fail(m_line, column(i),
-                 tr("Text follows the closing quote of the cell that starts at column %1. "
-                    "A quote inside a quoted cell must be written twice (\"\").")
-                     .arg(quoteColumn));
-            break;
         }
         if (!m_error.message.isEmpty())
             break;

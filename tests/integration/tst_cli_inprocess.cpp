@@ -202,11 +202,7 @@ private Q_SLOTS:
         QCOMPARE(again.json().value(u"earlier_import"_s).toInt(), 20);
         QCOMPARE(again.json().value(u"sent"_s).toInt(), 20);
         for (const QString &email : std::as_const(emails))
-            QCOMPARE(api.get(m_sandbox.url(u"candidates/?email=%1"_s.arg(email)))
-                         .json()
-                         .value(u"count"_s)
-                         .toInt(),
-                     1);
+            QCOMPARE(candidatesWithEmail(email), 1);
     }
 
     void import_dryRun_checksEveryRow_andSendsNothing()
@@ -219,12 +215,7 @@ private Q_SLOTS:
         const Run run = cli({ u"import"_s, csv, u"--dry-run"_s }, {}, u"dry"_s);
         QVERIFY2(run.exitCode == Cli::Success, QByteArray(run.out + run.err).constData());
         QVERIFY2(run.out.contains("1 row(s) ready to send, nothing was sent"), run.out.constData());
-        QCOMPARE(HttpClient(m_sandbox.token())
-                     .get(m_sandbox.url(u"candidates/?email=%1"_s.arg(email)))
-                     .json()
-                     .value(u"count"_s)
-                     .toInt(),
-                 0);
+        QCOMPARE(candidatesWithEmail(email), 0);
     }
 
     void import_brokenSheet_namesTheLineAndColumn_andSendsNothing()
@@ -263,16 +254,21 @@ private Q_SLOTS:
         m_sandbox.setFaults({});
         QVERIFY2(run.exitCode == Cli::Success, QByteArray(run.out + run.err).constData());
         QCOMPARE(run.json().value(u"sent"_s).toInt(), 60);
-        HttpClient api(m_sandbox.token());
         for (const QString &email : std::as_const(emails))
-            QCOMPARE(api.get(m_sandbox.url(u"candidates/?email=%1"_s.arg(email)))
-                         .json()
-                         .value(u"count"_s)
-                         .toInt(),
-                     1);
+            QCOMPARE(candidatesWithEmail(email), 1);
     }
 
 private:
+    // How many candidates the server has with this email.
+    int candidatesWithEmail(const QString &email) const
+    {
+        return HttpClient(m_sandbox.token())
+            .get(m_sandbox.url(u"candidates/?email=%1"_s.arg(email)))
+            .json()
+            .value(u"count"_s)
+            .toInt();
+    }
+
     // One run, as one process would: a fresh Account over the test's
     // settings file and a data folder (named by dataName) that outlives it.
     Run cli(QStringList arguments, const QByteArray &token = {},
