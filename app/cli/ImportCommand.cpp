@@ -7,6 +7,7 @@
 #include "core/Clock.h"
 #include "intake/IntakeSession.h"
 #include "intake/SubmissionEngine.h"
+#include "intake/XlsxReader.h"
 #include "settings/Settings.h"
 #include "store/HistoryStore.h"
 #include "store/Outbox.h"
@@ -81,7 +82,7 @@ void ImportCommand::run(const QString &path)
 bool ImportCommand::readSheet(const QString &path)
 {
     SheetError error;
-    const auto table = CsvReader::readFile(path, &error);
+    const auto table = readSheetFile(path, m_cli->options().value(u"sheet"_s), &error);
     if (!table) {
         m_cli->fail(Cli::InvalidInput,
                     tr("Cannot import %1. %2").arg(QFileInfo(path).fileName(), error.text()));

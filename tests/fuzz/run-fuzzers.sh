@@ -26,9 +26,10 @@ declare -A max_len=(
   [fuzz_resume]=16384
   [fuzz_validators]=1024
   [fuzz_csv]=8192
+  [fuzz_xlsx]=16384
 )
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_api_result fuzz_retry_after fuzz_multipart fuzz_rtf fuzz_resume fuzz_validators fuzz_csv)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_api_result fuzz_retry_after fuzz_multipart fuzz_rtf fuzz_resume fuzz_validators fuzz_csv fuzz_xlsx)
 
 supp="$here/../sanitizers"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:check_initialization_order=1:strict_init_order=1:intercept_tls_get_addr=0}"

@@ -231,6 +231,45 @@ private Q_SLOTS:
         QCOMPARE(unmapped.exitCode, int(Cli::InvalidInput));
     }
 
+    void import_aWorkbook_sendsItsChosenSheet()
+    {
+        // A phone typed as a number, as Excel keeps it, and a second sheet.
+        const QString email = uniqueEmail(u"workbook"_s);
+        const QByteArray sheet
+            = u"<worksheet><sheetData>"
+              "<row r=\"1\"><c t=\"inlineStr\"><is><t>Name</t></is></c><c t=\"inlineStr\"><is>"
+              "<t>Email</t></is></c><c t=\"inlineStr\"><is><t>Mobile</t></is></c><c "
+              "t=\"inlineStr\"><is><t>CV link</t></is></c></row>"
+              "<row r=\"2\"><c t=\"inlineStr\"><is><t>Work Book</t></is></c><c "
+              "t=\"inlineStr\"><is><t>%1</t></is></c><c><v>919845050505</v></c><c "
+              "t=\"inlineStr\"><is><t>https://files.example.com/wb.pdf</t></is></c></row>"
+              "</sheetData></worksheet>"_s.arg(email)
+                  .toUtf8();
+        const QByteArray book
+            = "<workbook xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+              "relationships\"><sheets><sheet name=\"Cover\" r:id=\"rId1\"/><sheet "
+              "name=\"Fair\" r:id=\"rId2\"/></sheets></workbook>";
+        const QString path = writeFile(
+            m_home.filePath(u"workbook"_s), u"fair.xlsx"_s,
+            zipArchive({ { u"xl/workbook.xml"_s, book },
+                         { u"xl/worksheets/sheet1.xml"_s,
+                           "<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>Read me</t>"
+                           "</is></c></row></sheetData></worksheet>" },
+                         { u"xl/worksheets/sheet2.xml"_s, sheet } }));
+        const Run run
+            = cli({ u"import"_s, path, u"--sheet"_s, u"Fair"_s, u"--map"_s, u"CV link=resume"_s },
+                  {}, u"workbook"_s);
+        QVERIFY2(run.exitCode == Cli::Success, QByteArray(run.out + run.err).constData());
+        QVERIFY2(run.out.contains("Excel workbook, sheet “Fair”"), run.out.constData());
+        const QJsonArray found = HttpClient(m_sandbox.token())
+                                     .get(m_sandbox.url(u"candidates/?email=%1"_s.arg(email)))
+                                     .json()
+                                     .value(u"results"_s)
+                                     .toArray();
+        QCOMPARE(found.size(), 1);
+        QCOMPARE(found.at(0)[u"phone"_s].toString(), u"+919845050505"_s);
+    }
+
     void import_throughFaultsAndThrottling_endsWithEveryRowOnce()
     {
         // Server errors, 429s and answers lost after the commit, all in one
