@@ -96,7 +96,8 @@ void Cli::start()
                            "inspect-resume cv.pdf"));
         return runInspectResume(positional.at(1));
     }
-    const bool takesOne = command == u"update"_s || command == u"import"_s;
+    const bool takesOne
+        = command == u"update"_s || (command == u"import"_s && !m_parser.isSet(u"resumes"_s));
     if (positional.size() != (takesOne ? 2 : 1)) {
         if (command == u"update"_s)
             return fail(InvalidInput,
@@ -104,7 +105,8 @@ void Cli::start()
                            "42 --phone ..."));
         if (command == u"import"_s)
             return fail(InvalidInput,
-                        tr("import takes one sheet: candidate-desk import candidates.csv"));
+                        tr("import takes one sheet (candidate-desk import candidates.csv) or "
+                           "--resumes FOLDER."));
         return fail(InvalidInput, tr("Unexpected argument \"%1\".").arg(positional.last()));
     }
 
@@ -134,6 +136,8 @@ void Cli::start()
             runJobs();
         else if (command == u"outbox"_s)
             (new OutboxCommand(this))->retry();
+        else if (command == u"import"_s && m_parser.isSet(u"resumes"_s))
+            (new ImportCommand(this))->runResumes(m_parser.value(u"resumes"_s));
         else if (command == u"import"_s)
             (new ImportCommand(this))->run(m_parser.positionalArguments().value(1));
         else

@@ -25,6 +25,7 @@ void CliOptions::addTo(QCommandLineParser *parser)
         "  import FILE          send every row of a CSV file or an .xlsx sheet (--map, --job,\n"
         "                       --source, --sheet, --dry-run, --report); rows imported\n"
         "                       before are not sent again\n"
+        "  import --resumes DIR one candidate per resume in the folder, filled from its text\n"
         "  history              the submissions made from this computer\n"
         "  outbox [--retry]     what waits to be sent; --retry sends it now\n"
         "  inspect-resume FILE  the resume's type, size, text and what would be autofilled\n\n"
@@ -73,8 +74,11 @@ void CliOptions::addTo(QCommandLineParser *parser)
              "email, phone, resume, job, job_id, source, industry, department, custom, "
              "custom:KEY, ignore); repeat for more."),
           u"COLUMN=FIELD"_s },
-        { u"sheet"_s, tr("import: the workbook's sheet to read (default: the first)."),
-          u"NAME"_s },
+        { u"resumes"_s,
+          tr("import: a folder of resumes, one candidate each (name, email and phone read "
+             "from the resume)."),
+          u"FOLDER"_s },
+        { u"sheet"_s, tr("import: the workbook's sheet to read (default: the first)."), u"NAME"_s },
         { u"dry-run"_s, tr("import: check every row and say what would be sent; send nothing.") },
         { u"report"_s, tr("import: write what became of each row to this CSV file."), u"FILE"_s },
         { u"all"_s, tr("jobs: closed jobs too.") },

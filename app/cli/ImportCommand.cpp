@@ -6,6 +6,7 @@
 #include "cli/Cli.h"
 #include "core/Clock.h"
 #include "intake/IntakeSession.h"
+#include "intake/ResumeFolder.h"
 #include "intake/SubmissionEngine.h"
 #include "intake/XlsxReader.h"
 #include "settings/Settings.h"
@@ -14,9 +15,11 @@
 #include "store/Workspace.h"
 
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTimer>
+#include <QtConcurrent/QtConcurrentMap>
 
 using namespace Qt::StringLiterals;
 
@@ -46,9 +49,8 @@ ImportCommand::ImportCommand(Cli *cli)
     , m_cli(cli)
 { }
 
-void ImportCommand::run(const QString &path)
+void ImportCommand::prepareSession()
 {
-    m_path = path;
     Account *account = m_cli->account();
     IntakeSession::Services services;
     services.workspace = account->workspace();
@@ -56,27 +58,90 @@ void ImportCommand::run(const QString &path)
     services.api = account->api();
     services.settings = account->settings();
     m_session = new IntakeSession(services, this);
+}
 
-    if (!readSheet(path) || !mapColumns())
-        return;
+bool ImportCommand::readCommonOptions()
+{
+    Account *account = m_cli->account();
     const QCommandLineParser &options = m_cli->options();
-    const QFileInfo file(path);
-    m_options.folder = file.absolutePath();
-    m_options.fileName = file.fileName();
     m_options.account = account->workspace()->outbox()->account();
     m_options.validation = m_session->validationOptions();
     m_options.talentPoolForAll = options.isSet(u"talent-pool"_s);
     if (options.isSet(u"job"_s)) {
         bool ok = false;
         const qint64 job = options.value(u"job"_s).toLongLong(&ok);
-        if (!ok || job <= 0)
-            return m_cli->fail(Cli::InvalidInput,
-                               tr("--job takes a job's id; see `candidate-desk jobs`."));
+        if (!ok || job <= 0) {
+            m_cli->fail(Cli::InvalidInput,
+                        tr("--job takes a job's id; see `candidate-desk jobs`."));
+            return false;
+        }
         m_options.jobForAll = job;
     }
     m_options.sourceForAll = options.isSet(u"source"_s) ? options.value(u"source"_s)
                                                         : account->settings()->defaultSource();
+    return true;
+}
+
+void ImportCommand::run(const QString &path)
+{
+    m_path = path;
+    prepareSession();
+    if (!readSheet(path) || !mapColumns() || !readCommonOptions())
+        return;
+    const QFileInfo file(path);
+    m_options.folder = file.absolutePath();
+    m_options.fileName = file.fileName();
     loadJobsThenBuild();
+}
+
+void ImportCommand::runResumes(const QString &folder)
+{
+    m_path = folder;
+    m_fromResumes = true;
+    prepareSession();
+    if (!readCommonOptions())
+        return;
+    int skipped = 0;
+    QString error;
+    const auto files
+        = ResumeFolder::list(folder, ResumeFolder::Options().maxFiles, &skipped, &error);
+    if (!files)
+        return m_cli->fail(Cli::InvalidInput, error);
+    if (files->isEmpty())
+        return m_cli->fail(
+            Cli::InvalidInput,
+            tr("No resume in %1 (PDF, Word, OpenDocument, RTF or text).").arg(folder));
+    if (!m_cli->output().isJson()) {
+        m_cli->output().print(
+            tr("Reading %n resume(s) from %1.", nullptr, int(files->size())).arg(folder));
+        if (skipped > 0)
+            m_cli->output().print(
+                tr("%n other file(s) left out: not a resume type, or hidden.", nullptr, skipped));
+    }
+    ResumeFolder::Options options;
+    options.jobForAll = m_options.talentPoolForAll ? std::nullopt : m_options.jobForAll;
+    options.source = m_options.sourceForAll;
+    options.account = m_options.account;
+    options.validation = m_options.validation;
+    QList<QPair<QString, int>> work;
+    for (qsizetype i = 0; i < files->size(); ++i)
+        work.append({ files->at(i), int(i) + 1 });
+    // Text extraction (PDFs in the helper process) on the thread pool.
+    auto *watcher = new QFutureWatcher<SheetImport::Row>(this);
+    connect(watcher, &QFutureWatcherBase::progressValueChanged, this, [this, watcher](int done) {
+        m_cli->output().progress(
+            tr("Read %L1 of %L2 resumes").arg(done).arg(watcher->progressMaximum()));
+    });
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        m_cli->output().endProgress();
+        m_rows = watcher->future().results();
+        SheetImport::markRepeatedEmails(&m_rows);
+        rowsReady();
+    });
+    watcher->setFuture(QtConcurrent::mapped(work, [options](const QPair<QString, int> &file) {
+        return ResumeFolder::read(file.first, file.second, options);
+    }));
 }
 
 bool ImportCommand::readSheet(const QString &path)
@@ -165,8 +230,6 @@ void ImportCommand::build(const QList<Job> &jobs, bool jobsKnown)
     Q_UNUSED(jobsKnown);
     m_options.jobs = jobs;
     m_rows = SheetImport::build(m_table, m_options);
-    m_ledger.setRows(m_rows);
-
     CliOutput &out = m_cli->output();
     if (!out.isJson()) {
         QStringList read;
@@ -184,8 +247,15 @@ void ImportCommand::build(const QList<Job> &jobs, bool jobsKnown)
         if (!skipped.isEmpty())
             out.print(tr("Columns left out: %1 (import one with --map \"COLUMN=custom\").")
                           .arg(skipped.join(u", "_s)));
-        printRowProblems();
     }
+    rowsReady();
+}
+
+void ImportCommand::rowsReady()
+{
+    m_ledger.setRows(m_rows);
+    if (!m_cli->output().isJson())
+        printRowProblems();
     if (m_cli->options().isSet(u"dry-run"_s))
         return finish();
     queue();
@@ -198,7 +268,8 @@ void ImportCommand::printRowProblems() const
             continue;
         for (const QString &field : row.problems.fields()) {
             const int col = SheetImport::columnOf(m_options.columns, field);
-            const QString where = col >= 0
+            const QString where = !row.origin.isEmpty() ? tr("“%1”").arg(row.origin)
+                : col >= 0
                 ? tr("line %L1, column “%2”").arg(row.line).arg(m_table.header.value(col))
                 : tr("line %L1").arg(row.line);
             for (const QString &message : row.problems.messages(field))
@@ -367,7 +438,11 @@ void ImportCommand::finish()
             out.print(tr("Dry run: %n row(s) ready to send, nothing was sent.", nullptr, c.ready));
         else
             out.print(tr("%n row(s) on the server.", nullptr, c.sent));
-        if (c.invalid > 0)
+        if (c.invalid > 0 && m_fromResumes)
+            out.print(tr("%n resume(s) not imported: they do not say what the server needs (see "
+                         "above). Send them with `candidate-desk submit` or from the window.",
+                         nullptr, c.invalid));
+        else if (c.invalid > 0)
             out.print(tr("%n row(s) not imported: fix them in the sheet (see above) and import "
                          "it again; the rows already sent are not sent twice.",
                          nullptr, c.invalid));

@@ -19,6 +19,7 @@ class IntakeSession;
 // the window (rows an earlier import queued are not queued again), sends
 // them, and ends with a summary, the report and an exit code that says
 // whether rows need a person. A progress line goes to standard error.
+// `import --resumes FOLDER` does the same with one row per resume.
 class ImportCommand : public QObject
 {
     Q_OBJECT
@@ -26,8 +27,13 @@ public:
     explicit ImportCommand(Cli *cli);
 
     void run(const QString &path);
+    // `import --resumes FOLDER`: one candidate per resume, filled by autofill.
+    void runResumes(const QString &folder);
 
 private:
+    void prepareSession();
+    bool readCommonOptions();
+    void rowsReady();
     bool readSheet(const QString &path);
     bool mapColumns();
     void loadJobsThenBuild();
@@ -43,6 +49,7 @@ private:
     Cli *m_cli;
     IntakeSession *m_session = nullptr;
     QString m_path;
+    bool m_fromResumes = false;
     SheetTable m_table;
     SheetImport::Options m_options;
     QList<SheetImport::Row> m_rows;

@@ -16,6 +16,7 @@ void ImportLedger::setRows(const QList<SheetImport::Row> &rows)
     for (const SheetImport::Row &row : rows) {
         Entry e;
         e.line = row.line;
+        e.origin = row.origin;
         e.name = row.submission.candidate.name;
         e.email = row.submission.candidate.email;
         e.key = row.submission.idempotencyKey;
@@ -151,8 +152,8 @@ bool ImportLedger::writeReport(const QString &path, QString *error) const
         return false;
     }
     file.write("\xEF\xBB\xBF");
-    file.write(csvLine({ tr("Line"), tr("Name"), tr("Email"), tr("Outcome"), tr("Candidate id"),
-                         tr("Earlier import"), tr("What to do") }));
+    file.write(csvLine({ tr("Line"), tr("Resume"), tr("Name"), tr("Email"), tr("Outcome"),
+                         tr("Candidate id"), tr("Earlier import"), tr("What to do") }));
     for (const Entry &e : m_entries) {
         QString todo;
         switch (e.outcome) {
@@ -175,9 +176,10 @@ bool ImportLedger::writeReport(const QString &path, QString *error) const
         case Outcome::Cancelled:
             break;
         }
-        file.write(csvLine({ QString::number(e.line), e.name, e.email, outcomeName(e.outcome),
-                             e.serverId ? QString::number(*e.serverId) : QString(),
-                             e.earlierImport ? tr("yes") : QString(), todo.trimmed() }));
+        file.write(
+            csvLine({ QString::number(e.line), e.origin, e.name, e.email, outcomeName(e.outcome),
+                      e.serverId ? QString::number(*e.serverId) : QString(),
+                      e.earlierImport ? tr("yes") : QString(), todo.trimmed() }));
     }
     if (!file.commit()) {
         *error = tr("Cannot write the report %1: %2").arg(path, file.errorString());

@@ -31,6 +31,7 @@ public:
     struct Entry
     {
         int line = 0;
+        QString origin; // the resume a row was read from (import --resumes)
         QString name;
         QString email;
         QString key; // the row's Idempotency-Key

@@ -280,7 +280,6 @@ QList<SheetImport::Row> SheetImport::build(const SheetTable &table, const Option
 {
     QList<Row> rows;
     rows.reserve(table.rows.size());
-    QHash<QString, int> lineOfEmail; // the first row with each email
     const QDir folder(options.folder);
     for (qsizetype r = 0; r < table.rows.size(); ++r) {
         const QStringList &cells = table.rows[r];
@@ -375,20 +374,33 @@ QList<SheetImport::Row> SheetImport::build(const SheetTable &table, const Option
         }
         row.problems.add(u"job_id"_s, jobProblem);
 
-        if (!c.email.isEmpty() && !row.problems.contains(u"email"_s)) {
-            const QString key = c.email.toCaseFolded();
-            if (const auto earlier = lineOfEmail.constFind(key); earlier != lineOfEmail.cend())
-                row.problems.add(u"email"_s,
-                                 tr("Line %L1 has the same email: the candidate would be "
-                                    "added twice.")
-                                     .arg(*earlier));
-            else
-                lineOfEmail.insert(key, row.line);
-        }
         s.idempotencyKey = rowKey(options.account, c);
         rows << row;
     }
+    markRepeatedEmails(&rows);
     return rows;
+}
+
+void SheetImport::markRepeatedEmails(QList<Row> *rows)
+{
+    QHash<QString, qsizetype> first; // the first row with each email
+    for (qsizetype i = 0; i < rows->size(); ++i) {
+        Row &row = (*rows)[i];
+        const QString &email = row.submission.candidate.email;
+        if (email.isEmpty() || row.problems.contains(u"email"_s))
+            continue;
+        const QString key = email.toCaseFolded();
+        const auto earlier = first.constFind(key);
+        if (earlier == first.cend()) {
+            first.insert(key, i);
+            continue;
+        }
+        const Row &that = rows->at(*earlier);
+        row.problems.add(u"email"_s,
+                         (that.origin.isEmpty() ? tr("Line %L1 has the same email").arg(that.line)
+                                                : tr("“%1” has the same email").arg(that.origin))
+                             + tr(": the candidate would be added twice."));
+    }
 }
 
 } // namespace cdesk

@@ -85,10 +85,13 @@ public:
     struct Row
     {
         int line = 0; // where it is in the file
+        QString origin; // a row made from a resume: the resume's file name
         Submission submission;
         FieldErrors problems; // by contract field ("email", "job_id", "non_field_errors")
     };
     static QList<Row> build(const SheetTable &table, const Options &options);
+    // A problem on the email of each row whose email an earlier row has.
+    static void markRepeatedEmails(QList<Row> *rows);
 
     // The column a problem of `field` points at (the first mapped to it),
     // or -1. For "name", the first-name column when there is no Name column.

@@ -191,10 +191,11 @@ private Q_SLOTS:
             = parseCsv(QString::fromUtf8(file.readAll()).mid(1), &problem);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         QCOMPARE(lines.size(), 23);
-        QCOMPARE(lines[1].value(3), u"sent"_s);
+        QCOMPARE(lines[0].value(4), u"Outcome"_s);
+        QCOMPARE(lines[1].value(4), u"sent"_s);
         QCOMPARE(lines[21].value(0), u"22"_s);
-        QCOMPARE(lines[21].value(3), u"invalid"_s);
-        QCOMPARE(lines[22].value(3), u"invalid"_s);
+        QCOMPARE(lines[21].value(4), u"invalid"_s);
+        QCOMPARE(lines[22].value(4), u"invalid"_s);
 
         // The same sheet again: nothing is sent twice, and it says so.
         const Run again = cli(args + QStringList { u"--json"_s }, {}, u"import"_s);
@@ -268,6 +269,64 @@ private Q_SLOTS:
                                      .toArray();
         QCOMPARE(found.size(), 1);
         QCOMPARE(found.at(0)[u"phone"_s].toString(), u"+919845050505"_s);
+    }
+
+    void importResumes_aFolderOfFifty_becomesFiftyCandidates_once()
+    {
+        // An agency's folder: Word, OpenDocument and text resumes in two
+        // folders, one resume without an email, and a file that is no resume.
+        const QString folder = m_home.filePath(u"agency-cvs"_s);
+        QStringList emails;
+        for (int i = 0; i < 50; ++i) {
+            emails << uniqueEmail(u"agency"_s);
+            const QString text
+                = u"Agency Person %1\n%2\n+91 98450 %3\nSenior analyst"_s.arg(QChar(u'A' + i % 26))
+                      .arg(emails.last())
+                      .arg(60000 + i);
+            const QString name = u"cv-%1"_s.arg(i, 2, 10, QChar(u'0'));
+            const QString sub = folder + (i % 2 ? u"/batch-b"_s : QString());
+            if (i % 3 == 0)
+                QVERIFY(!writeFile(sub, name + u".docx"_s, minimalDocx(text)).isEmpty());
+            else if (i % 3 == 1)
+                QVERIFY(!writeFile(sub, name + u".odt"_s, minimalOdt(text)).isEmpty());
+            else
+                QVERIFY(!writeFile(sub, name + u".txt"_s, text.toUtf8()).isEmpty());
+        }
+        QVERIFY(
+            !writeFile(folder, u"no-email.docx"_s, minimalDocx(u"Nomail Person\n+91 98450 69999"_s))
+                 .isEmpty());
+        QVERIFY(!writeFile(folder, u"logo.png"_s, pngImage()).isEmpty());
+        const QString report = m_home.filePath(u"agency.csv"_s);
+
+        const QStringList args = { u"import"_s, u"--resumes"_s, folder, u"--report"_s, report };
+        const Run run = cli(args, {}, u"agency"_s);
+        QVERIFY2(run.exitCode == Cli::NeedsAttention, QByteArray(run.out + run.err).constData());
+        QVERIFY2(run.out.contains("Reading 51 resume(s)"), run.out.constData());
+        QVERIFY2(run.out.contains("1 other file(s) left out"), run.out.constData());
+        QVERIFY2(
+            run.out.contains("“no-email.docx”: The resume does not give the candidate's email"),
+            run.out.constData());
+        QVERIFY2(run.out.contains("50 row(s) on the server."), run.out.constData());
+        for (const QString &email : std::as_const(emails))
+            QCOMPARE(candidatesWithEmail(email), 1);
+        const QJsonArray first = HttpClient(m_sandbox.token())
+                                     .get(m_sandbox.url(u"candidates/?email=%1"_s.arg(emails[0])))
+                                     .json()
+                                     .value(u"results"_s)
+                                     .toArray();
+        QCOMPARE(first.at(0)[u"name"_s].toString(), u"Agency Person A"_s);
+        QCOMPARE(first.at(0)[u"phone"_s].toString(), u"+919845060000"_s);
+        QCOMPARE(first.at(0)[u"resume_file"_s][u"filename"_s].toString(), u"cv-00.docx"_s);
+
+        QFile file(report);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().contains("no-email.docx"));
+
+        const Run again = cli(args + QStringList { u"--json"_s }, {}, u"agency"_s);
+        QCOMPARE(again.exitCode, int(Cli::NeedsAttention));
+        QCOMPARE(again.json().value(u"earlier_import"_s).toInt(), 50);
+        for (const QString &email : std::as_const(emails))
+            QCOMPARE(candidatesWithEmail(email), 1);
     }
 
     void import_throughFaultsAndThrottling_endsWithEveryRowOnce()
