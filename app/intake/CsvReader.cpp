@@ -91,6 +91,10 @@ private:
 
 bool Parser::endCell()
 {
+    // Checked here too: a cell can grow by a quote without passing the check in run().
+    if (m_cell.size() > m_limits.maxCellChars)
+        return fail(m_line, 0,
+                    tr("A cell is longer than %L1 characters.").arg(m_limits.maxCellChars));
     if (m_cells.size() >= m_limits.maxColumns)
         return fail(m_recordLine, 0,
                     tr("This line has more than %L1 cells; is this file a sheet of candidates?")
