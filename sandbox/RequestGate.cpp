@@ -223,6 +223,11 @@ void GatedTcpServer::incomingConnection(qintptr socketDescriptor)
         delete socket;
         return;
     }
+    // TCP_NODELAY, as nginx and every production server set on a kept-alive
+    // connection: QtHttpServer writes a response's head and body apart, and
+    // with Nagle's algorithm the body waits for the client's delayed ACK
+    // (40 ms on Linux) on every request after a connection's first few.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     new RequestGate(socket, m_limits);
     addPendingConnection(socket);
 }

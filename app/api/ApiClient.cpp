@@ -1,5 +1,6 @@
 #include "ApiClient.h"
 
+#include "api/TcpNoDelay.h"
 #include "core/Clock.h"
 
 #include <QCoreApplication>
@@ -168,6 +169,8 @@ void ApiCall::send(const QByteArray &verb, const QNetworkRequest &request,
         Q_EMIT uploadProgress(sent, total);
     });
     connect(reply, &QNetworkReply::downloadProgress, this, [this] { m_timer->start(m_timeoutMs); });
+    // Nagle off on the connection this request went out on (see TcpNoDelay.h).
+    connect(reply, &QNetworkReply::requestSent, this, &setTcpNoDelayOnProcessSockets);
     connect(reply, &QNetworkReply::finished, this, [this, reply, handler, requestBytes] {
         onReplyFinished(reply, handler, requestBytes);
     });

@@ -63,7 +63,7 @@ declare -A pid_of=()
 report() {
   local target="$1" status="$2"
   local artifacts="$builddir/fuzz/artifacts/$target" log="$builddir/fuzz/$target.log"
-  echo "fuzz: $target ran ${seconds}s (max_len ${max_len[$target]:-4096}): $(grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)' "$log" | tr -s ' ' | tr '\n' ' ')"
+  echo "fuzz: $target ran ${seconds}s (max_len ${max_len[$target]:-4096}): $(grep -a -E '^(stat::number_of_executed_units|stat::peak_rss_mb)' "$log" | tr -s ' ' | tr '\n' ' ')"
   if [ "$status" -ne 0 ]; then
     echo "fuzz: $target FAILED (exit $status); the input is in $artifacts, the log is $log:" >&2
     tail -n 60 "$log" >&2
