@@ -4,6 +4,7 @@
 #include "CandidatePane.h"
 #include "Dialogs.h"
 #include "HistoryPane.h"
+#include "ImportDialog.h"
 #include "JobPicker.h"
 #include "SettingsDialog.h"
 #include "StoreBanner.h"
@@ -134,6 +135,20 @@ JobDirectory *MainWindow::jobDirectory() const
     return d->jobs;
 }
 
+ImportDialog *MainWindow::openImport()
+{
+    ImportRun::Services services;
+    services.session = d->candidate->session();
+    services.workspace = d->services.workspace;
+    services.engine = d->services.engine;
+    services.settings = d->services.settings;
+    // Not modal: the window goes on while the rows are sent.
+    auto *dialog = new ImportDialog(services, d->jobs, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
 void MainWindow::createActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
@@ -144,6 +159,11 @@ void MainWindow::createActions()
     save->setShortcut(QKeySequence::Save);
     d->draftsMenu = file->addMenu(tr("&Drafts"));
     connect(d->draftsMenu, &QMenu::aboutToShow, this, &MainWindow::fillDraftsMenu);
+    file->addSeparator();
+    QAction *import
+        = file->addAction(tr("&Import candidates…"), this, [this] { openImport()->chooseFile(); });
+    import->setObjectName(u"importAction"_s);
+    import->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     file->addSeparator();
     QAction *settings = file->addAction(tr("S&ettings…"), this, &MainWindow::openSettings);
     settings->setShortcut(QKeySequence::Preferences);

@@ -12,6 +12,7 @@ namespace cdesk {
 class CandidatePane;
 class Clock;
 class HistoryPane;
+class ImportDialog;
 class JobDirectory;
 class TokenStore;
 
@@ -38,6 +39,8 @@ public:
     CandidatePane *candidatePane() const;
     HistoryPane *historyPane() const;
     JobDirectory *jobDirectory() const;
+    // File > Import candidates: a new import dialog, shown (not modal).
+    ImportDialog *openImport();
 
     void reloadJobs();
     void setPendingCount(int pending);

@@ -39,8 +39,9 @@ void CliOptions::addTo(QCommandLineParser *parser)
         "     window while it runs, or the next `outbox --retry`)\n"
         "  6  not sent, and not tried again by itself: a redirect, a certificate problem or\n"
         "     a server error that kept coming back; it is kept in the outbox until you act\n"
-        "  7  import: some rows need you (invalid in the sheet, already on the server, or\n"
-        "     refused); the others were sent. --report FILE lists each row and what to do\n\n"
+        "  7  import: some rows need you (invalid in the sheet, already on the server,\n"
+        "     refused, or cancelled before); the summary says what became of the others,\n"
+        "     and --report FILE lists each row and what to do\n\n"
         "The token comes from the system keychain (set it in the window's Settings) or\n"
         "from the CANDIDATE_DESK_TOKEN environment variable."));
     parser->addHelpOption();

@@ -9,6 +9,7 @@
 #include "intake/ResumeFolder.h"
 #include "intake/SubmissionEngine.h"
 #include "intake/XlsxReader.h"
+#include "model/ApiError.h"
 #include "settings/Settings.h"
 #include "store/HistoryStore.h"
 #include "store/Outbox.h"
@@ -154,6 +155,12 @@ bool ImportCommand::readSheet(const QString &path)
         return false;
     }
     m_table = *table;
+    if (m_table.rows.isEmpty()) {
+        m_cli->fail(
+            Cli::InvalidInput,
+            tr("%1 has a header and no rows: nothing to import.").arg(QFileInfo(path).fileName()));
+        return false;
+    }
     return true;
 }
 
@@ -227,8 +234,8 @@ void ImportCommand::loadJobsThenBuild()
 
 void ImportCommand::build(const QList<Job> &jobs, bool jobsKnown)
 {
-    Q_UNUSED(jobsKnown);
     m_options.jobs = jobs;
+    m_options.jobsLoaded = jobsKnown;
     m_rows = SheetImport::build(m_table, m_options);
     CliOutput &out = m_cli->output();
     if (!out.isJson()) {
@@ -293,6 +300,18 @@ void ImportCommand::queue()
             if (!batch)
                 return m_cli->fail(Cli::Failure, error);
             m_ledger.queued(batch->queued, batch->known);
+            // Rows an earlier import queued and the server's trouble or a
+            // refused token held: importing them again means "send them",
+            // as `outbox --retry` would.
+            Outbox *outbox = m_cli->account()->workspace()->outbox();
+            const QList<ApiError> requeued = requeuedErrors();
+            for (const Submission &row : batch->known) {
+                if (row.state == SubmissionState::Failed && requeued.contains(row.errorKind)
+                    && outbox->retry(row.id)) {
+                    if (const auto again = outbox->get(row.id))
+                        m_ledger.update(*again);
+                }
+            }
             const auto counts = m_ledger.counts();
             if (counts.earlierImport > 0 && !m_cli->output().isJson())
                 m_cli->output().print(tr("%n row(s) were imported before and are not queued "
@@ -300,6 +319,21 @@ void ImportCommand::queue()
                                          nullptr, counts.earlierImport));
             send();
         });
+}
+
+void ImportCommand::followEngine()
+{
+    m_cli->startEngine();
+    connect(m_cli->engine(), &SubmissionEngine::submissionChanged, this,
+            [this](qint64 id, SubmissionState) { onChanged(id); });
+    connect(m_cli->engine(), &SubmissionEngine::idle, this, [this] {
+        // Idle: nothing in flight and nothing due now. What waits for a
+        // backoff or a Retry-After within --wait is sent by the engine's
+        // timer; beyond that, the rows stay in the outbox.
+        const auto next = m_cli->account()->workspace()->outbox()->nextDueTime();
+        if (!next || m_cli->waitsTooLong(*next))
+            finish();
+    });
 }
 
 void ImportCommand::send()
@@ -310,33 +344,23 @@ void ImportCommand::send()
     m_progressTimer = new QTimer(this);
     connect(m_progressTimer, &QTimer::timeout, this, [this] { showProgress(false); });
     m_progressTimer->start(kProgressMs);
-    if (m_cli->takeLock()) {
-        m_cli->startEngine();
-        connect(m_cli->engine(), &SubmissionEngine::submissionChanged, this,
-                [this](qint64 id, SubmissionState) { onChanged(id); });
-        connect(m_cli->engine(), &SubmissionEngine::idle, this, [this] {
-            // Idle: nothing in flight and nothing due now. What waits for a
-            // backoff or a Retry-After within --wait is sent by the engine's
-            // timer; beyond that, the rows stay in the outbox.
-            const auto next = m_cli->account()->workspace()->outbox()->nextDueTime();
-            if (!next || m_cli->waitsTooLong(*next))
-                finish();
-        });
-        return;
-    }
+    if (m_cli->takeLock())
+        return followEngine();
     if (!m_cli->output().isJson())
         m_cli->output().print(tr("Another Candidate Desk (a window or a command line) is sending "
                                  "the outbox; waiting for it to send these rows."));
     m_cli->waitForOtherCopy(
         [this] {
-            m_cli->startEngine();
-            connect(m_cli->engine(), &SubmissionEngine::submissionChanged, this,
-                    [this](qint64 id, SubmissionState) { onChanged(id); });
+            followEngine();
+            // The copy that went may have settled rows already.
             for (const qint64 id : m_ledger.waitingIds())
                 onChanged(id);
         },
         [this](bool overdue) {
-            for (const qint64 id : m_ledger.waitingIds())
+            // Rows are sent oldest first: the first waiting ones tell the
+            // progress, without reading thousands of rows at every look.
+            constexpr qsizetype kLookedAt = 200;
+            for (const qint64 id : m_ledger.waitingIds().mid(0, kLookedAt))
                 onChanged(id);
             if (overdue)
                 finish();
@@ -392,19 +416,24 @@ void ImportCommand::finish()
     }
     const ImportLedger::Counts c = m_ledger.counts();
     const bool dryRun = m_cli->options().isSet(u"dry-run"_s);
+    // 0 only when every row is on the server (a dry run: every row is ready).
     int code = Cli::Success;
     if (c.heldForToken > 0)
         code = Cli::BadToken;
-    else if (c.needAttention() > 0)
+    else if (c.needAttention() > 0 || c.cancelled > 0)
         code = Cli::NeedsAttention;
     else if (c.waiting > 0)
         code = Cli::Queued;
+    else if (!dryRun && c.ready > 0)
+        code = Cli::Failure; // checked but not queued: the outbox refused them
 
     QString reportError;
     const QString reportPath = m_cli->options().value(u"report"_s);
     const bool reported = !reportPath.isEmpty() && m_ledger.writeReport(reportPath, &reportError);
-
     CliOutput &out = m_cli->output();
+    if (!reportPath.isEmpty() && !reported && out.isJson())
+        return m_cli->fail(Cli::Failure, reportError);
+
     if (out.isJson()) {
         QJsonArray rows;
         for (const ImportLedger::Entry &e : m_ledger.entries()) {
@@ -454,6 +483,12 @@ void ImportCommand::finish()
             out.print(tr("%n row(s) refused by the server and kept in the outbox until you act "
                          "(`candidate-desk outbox`).",
                          nullptr, c.refused));
+        if (c.cancelled > 0)
+            out.print(tr("%n row(s) were imported before and cancelled: send them again from "
+                         "the window's history (Retry).",
+                         nullptr, c.cancelled));
+        if (!dryRun && c.ready > 0)
+            out.print(tr("%n row(s) were checked but could not be queued.", nullptr, c.ready));
         if (c.waiting > 0)
             out.print(tr("%n row(s) still wait in the outbox and are sent by themselves: by the "
                          "window while it runs, or `candidate-desk outbox --retry`.",

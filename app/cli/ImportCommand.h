@@ -40,6 +40,7 @@ private:
     void build(const QList<Job> &jobs, bool jobsKnown);
     void queue();
     void send();
+    void followEngine();
     void onChanged(qint64 id);
     void showProgress(bool force);
     void checkDone();
@@ -56,7 +57,6 @@ private:
     ImportLedger m_ledger;
     QTimer *m_progressTimer = nullptr;
     QElapsedTimer m_sending;
-    int m_sentAtStart = 0;
     QString m_lastProgress;
 };
 

@@ -1,7 +1,9 @@
 #include "intake/CsvReader.h"
 
 #include <QFile>
+#include <QHash>
 #include <QLocale>
+#include <QSet>
 
 #include <algorithm>
 #include <array>
@@ -87,6 +89,7 @@ private:
     QString m_cell;
     SheetError m_error;
     bool m_haveHeader = false;
+    qint64 m_cellCount = 0;
 };
 
 bool Parser::endCell()
@@ -95,6 +98,10 @@ bool Parser::endCell()
     if (m_cell.size() > m_limits.maxCellChars)
         return fail(m_line, 0,
                     tr("A cell is longer than %L1 characters.").arg(m_limits.maxCellChars));
+    if (++m_cellCount > m_limits.maxCells)
+        return fail(m_recordLine, 0,
+                    tr("The sheet has more than %L1 cells; split it into smaller files.")
+                        .arg(m_limits.maxCells));
     if (m_cells.size() >= m_limits.maxColumns)
         return fail(m_recordLine, 0,
                     tr("This line has more than %L1 cells; is this file a sheet of candidates?")
@@ -226,13 +233,18 @@ QStringList tidyHeader(const QStringList &cells)
 {
     QStringList header;
     header.reserve(cells.size());
+    QSet<QString> taken; // case-folded
+    QHash<QString, int> nextNumber; // per repeated name: the number to try next
     for (qsizetype i = 0; i < cells.size(); ++i) {
         QString name = cells[i].simplified();
         if (name.isEmpty())
             name = CsvReader::tr("Column %1").arg(i + 1);
         const QString base = name;
-        for (int n = 2; header.contains(name, Qt::CaseInsensitive); ++n)
-            name = u"%1 (%2)"_s.arg(base).arg(n);
+        int &n = nextNumber[base.toCaseFolded()];
+        n = qMax(n, 2);
+        while (taken.contains(name.toCaseFolded()))
+            name = u"%1 (%2)"_s.arg(base).arg(n++);
+        taken.insert(name.toCaseFolded());
         header.append(name);
     }
     return header;
@@ -299,13 +311,17 @@ std::optional<SheetTable> CsvReader::parse(QByteArrayView bytes, SheetError *err
     int firstLine = 1;
     QChar delimiter;
     if (body.startsWith(u"sep=", Qt::CaseInsensitive) && body.size() >= 5) {
-        const qsizetype end = body.indexOf(u'\n');
-        QStringView hint = body.first(end < 0 ? body.size() : end);
-        if (hint.endsWith(u'\r'))
-            hint.chop(1);
+        // The hint ends at the line's break: CRLF, LF, or a lone CR (Excel for Mac).
+        qsizetype end = 0;
+        while (end < body.size() && body[end] != u'\n' && body[end] != u'\r')
+            ++end;
+        const QStringView hint = body.first(end);
         if (hint.size() == 5) {
             delimiter = hint[4];
-            body = end < 0 ? QStringView() : body.sliced(end + 1);
+            if (end < body.size() && body[end] == u'\r' && end + 1 < body.size()
+                && body[end + 1] == u'\n')
+                ++end;
+            body = end < body.size() ? body.sliced(end + 1) : QStringView();
             firstLine = 2;
         }
     }

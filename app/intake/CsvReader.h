@@ -32,6 +32,7 @@ struct SheetLimits
     int maxRows = 100000;
     int maxColumns = 1000;
     int maxCellChars = 100000; // Excel's own limit is 32,767
+    qint64 maxCells = 2'000'000; // all cells read, blank ones too
 };
 
 // Where a sheet cannot be read, in the recruiter's words.

@@ -108,7 +108,7 @@ std::optional<qint64> resolveJob(const QString &cell, ColumnRole role,
                 = SheetImport::tr("“%1” is not a job's id: ids are positive numbers.").arg(cell);
             return std::nullopt;
         }
-        if (!options.jobs.isEmpty()
+        if (options.jobsLoaded
             && std::none_of(options.jobs.cbegin(), options.jobs.cend(),
                             [id](const Job &job) { return job.id == id; })) {
             *problem = SheetImport::tr("No job has the id %1. `candidate-desk jobs` lists them.")
@@ -121,7 +121,7 @@ std::optional<qint64> resolveJob(const QString &cell, ColumnRole role,
         *problem = SheetImport::tr("“%1” is not a job's id: ids are numbers.").arg(cell);
         return std::nullopt;
     }
-    if (options.jobs.isEmpty()) {
+    if (!options.jobsLoaded) {
         *problem = SheetImport::tr("The job list could not be loaded, so the job “%1” cannot be "
                                    "found by its title. Use the job's id instead.")
                        .arg(cell);

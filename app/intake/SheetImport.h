@@ -77,7 +77,8 @@ public:
         QString folder; // resume paths are relative to it (the sheet's folder)
         QString fileName; // the sheet's name: Submission::source is "import:<name>"
         QString account; // the API the rows go to: part of each row's key
-        QList<Job> jobs; // to find a job by its title; empty when unknown
+        QList<Job> jobs; // to find a job by its title
+        bool jobsLoaded = false; // jobs is the server's list (else it could not be loaded)
         ValidationOptions validation;
     };
 

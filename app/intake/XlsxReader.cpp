@@ -365,6 +365,7 @@ private:
     bool m_date1904;
 
     int m_rowNumber = 0;
+    qint64 m_cellCount = 0; // cells held, blank ones too
     QStringList m_cells;
     bool m_haveHeader = false;
     // The cell being read.
@@ -394,6 +395,7 @@ bool SheetParser::visit(QXmlStreamReader &xml, SheetTable *table)
             m_type = a.value(u"t"_s).toString();
             m_style = a.value(u"s"_s).toInt();
             m_value.clear();
+            m_inlineText.take(); // nothing of another cell's inline text
             m_inCell = true;
         } else if (m_inCell && name == u"v") {
             m_inValue = true;
@@ -448,8 +450,14 @@ bool SheetParser::endCell()
         return m_package.fail(tr("Row %L1: a cell is longer than %L2 characters.")
                                   .arg(m_rowNumber)
                                   .arg(m_limits.maxCellChars));
-    while (m_cells.size() <= m_column)
+    if (m_cellCount + (m_column + 1 - m_cells.size()) > m_limits.maxCells)
+        return m_package.fail(tr("The sheet has more than %L1 cells; split it into smaller "
+                                 "files.")
+                                  .arg(m_limits.maxCells));
+    while (m_cells.size() <= m_column) {
         m_cells.append(QString());
+        ++m_cellCount;
+    }
     m_cells[m_column] = text;
     return true;
 }
@@ -493,6 +501,10 @@ bool isWorkbook(const QString &path)
 
 QString XlsxReader::serialDateText(double serial, bool date1904)
 {
+    // Excel's dates run from 1900 to 9999 (serial 2,958,465); anything else
+    // in a date-formatted cell is shown as the number it is.
+    if (!std::isfinite(serial) || serial < 0 || serial > 2958466)
+        return QString::number(serial, 'g', 15);
     // Excel's 1900 system counts 1900 as a leap year: from serial 61 on,
     // day 0 is 1899-12-30; before it, 1899-12-31.
     const QDate base = date1904 ? QDate(1904, 1, 1)

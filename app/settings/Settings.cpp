@@ -1,6 +1,7 @@
 #include "settings/Settings.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QLocale>
 #include <QSettings>
 #include <QStringList>
@@ -245,6 +246,32 @@ QVariant Settings::value(Key key) const
 QVariant Settings::defaultValue(Key key) const
 {
     return entry(key).defaultValue;
+}
+
+namespace {
+
+// One key per header set: the names, case-folded, in their order.
+QString importMappingKey(const QStringList &header)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha1);
+    for (const QString &name : header) {
+        hash.addData(name.trimmed().toCaseFolded().toUtf8());
+        hash.addData(QByteArrayView("\n"));
+    }
+    return u"import/mappings/"_s + QString::fromLatin1(hash.result().toHex());
+}
+
+} // namespace
+
+QStringList Settings::importMapping(const QStringList &header) const
+{
+    const QStringList kept = m_settings->value(importMappingKey(header)).toStringList();
+    return kept.size() == header.size() ? kept : QStringList();
+}
+
+void Settings::setImportMapping(const QStringList &header, const QStringList &mapping)
+{
+    m_settings->setValue(importMappingKey(header), mapping);
 }
 
 bool Settings::setValue(Key key, const QVariant &value)

@@ -93,6 +93,11 @@ public:
     // "IN" when the locale names no territory (the C locale of a server).
     static QString regionForLocale(const QLocale &locale);
 
+    // The column mapping last used for a sheet with this header (import):
+    // SheetImport::mappingName() of each column; empty when none is kept.
+    QStringList importMapping(const QStringList &header) const;
+    void setImportMapping(const QStringList &header, const QStringList &mapping);
+
     QString fileName() const;
     // Writes pending changes now; false when the file could not be written.
     bool sync();

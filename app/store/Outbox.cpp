@@ -183,18 +183,27 @@ std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QStri
             ++it;
         }
     }
+    auto failWithLeftOut = [&] {
+        m_db->rollback();
+        m_copies.discard(leftOutCopies);
+        return fail();
+    };
     if (known && !knownKeysLeftOut.isEmpty()) {
-        const QHash<QString, qint64> ids = knownKeys(knownKeysLeftOut, error);
+        // The rows left out are told as they are stored; a row that cannot be
+        // read now fails the batch rather than go untold.
+        QString readError;
+        const QHash<QString, qint64> ids = knownKeys(knownKeysLeftOut, &readError);
         for (const QString &key : std::as_const(knownKeysLeftOut)) {
             const auto row = ids.contains(key) ? get(ids.value(key)) : std::nullopt;
-            if (row)
-                *known << *row;
+            if (!row) {
+                *error = readError.isEmpty() ? tr("Could not read the outbox.") : readError;
+                return failWithLeftOut();
+            }
+            *known << *row;
         }
     }
-    if (!m_copies.bind(copyDirs, error)) {
-        m_db->rollback();
-        return fail();
-    }
+    if (!m_copies.bind(copyDirs, error))
+        return failWithLeftOut();
     if (!m_db->commit(error)) {
         // The copies go back to their temporary names rather than away: a
         // COMMIT that reports a failure after its log record reached the disk

@@ -4,6 +4,7 @@
 #include "CandidatePane.h"
 #include "Dialogs.h"
 #include "HistoryPane.h"
+#include "ImportDialog.h"
 #include "JobPicker.h"
 #include "MainWindow.h"
 #include "ResumeDropZone.h"
@@ -20,8 +21,11 @@
 #include "store/HistoryModel.h"
 #include "store/Workspace.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -31,6 +35,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -58,6 +63,62 @@ private Q_SLOTS:
     }
 
     void cleanup() { closeWindow(); }
+
+    void importDialog_marksBadRows_sendsTheGoodOnes_andRemembersTheMapping()
+    {
+        QStringList emails;
+        QByteArray sheet = "Full name,E-mail,Mobile,CV link,Notes\r\n";
+        for (int i = 0; i < 5; ++i) {
+            emails << uniqueEmail(u"dialog"_s);
+            sheet += u"Dialog Person %1,%2,+91 98450 7000%1,https://files.example.com/%1.pdf,"
+                     "note %1\r\n"_s.arg(i)
+                         .arg(emails.last())
+                         .toUtf8();
+        }
+        sheet += "Bad Row,not-an-email,+91 98450 70009,https://files.example.com/x.pdf,\r\n";
+        const QString csv = writeFile(m_files.path(), u"dialog.csv"_s, sheet);
+        Dialogs::setNextFile(csv);
+        m_window->findChild<QAction *>(u"importAction"_s)->trigger();
+        auto *dialog = m_window->findChild<ImportDialog *>();
+        QVERIFY(dialog);
+        auto *summary = dialog->findChild<QLabel *>(u"importSummary"_s);
+        QTRY_VERIFY2(summary->text().contains(u"5 ready to send; 1 need attention"_s),
+                     qPrintable(summary->text()));
+        // The problem is on the cell it comes from.
+        auto *rows = dialog->findChild<QTableWidget *>(u"importRows"_s);
+        QVERIFY(rows->item(5, 1)->toolTip().startsWith(u"Email: "_s));
+        QVERIFY(rows->item(0, 1)->toolTip().isEmpty());
+
+        // Notes becomes a custom field; the check runs again.
+        auto *notes = dialog->findChild<QComboBox *>(u"importColumn4"_s);
+        const int custom = notes->findData(u"custom:notes"_s);
+        QVERIFY(custom >= 0);
+        notes->setCurrentIndex(custom);
+        Q_EMIT notes->activated(custom);
+        QTRY_COMPARE(dialog->run()->columns().value(4),
+                     (ColumnMapping { ColumnRole::Custom, u"notes"_s }));
+
+        auto *start = dialog->findChild<QPushButton *>(u"importStart"_s);
+        QTRY_VERIFY(start->isEnabled());
+        QCOMPARE(start->text(), u"Import 5 row(s)"_s);
+        start->click();
+        auto *progress = dialog->findChild<QLabel *>(u"importProgressText"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(progress->text().startsWith(u"Done: 5 sent"_s), 30000);
+        HttpClient api(m_sandbox.token());
+        for (int i = 0; i < emails.size(); ++i) {
+            const QJsonArray found
+                = api.get(m_sandbox.url(u"candidates/?email=%1"_s.arg(emails[i])))
+                      .json()
+                      .value(u"results"_s)
+                      .toArray();
+            QCOMPARE(found.size(), 1);
+            QCOMPARE(found.at(0)[u"custom_fields"_s][u"notes"_s].toString(), u"note %1"_s.arg(i));
+        }
+        QVERIFY(dialog->findChild<QPushButton *>(u"importReport"_s)->isEnabled());
+        // The next sheet with these columns is read the same way.
+        QCOMPARE(m_settings->importMapping(dialog->run()->table().header).value(4),
+                 u"custom:notes"_s);
+    }
 
     void typeACandidate_andSubmit_reachesTheSandboxAndTheHistory()
     {
@@ -334,9 +395,7 @@ private Q_SLOTS:
             m_window->candidatePane()->form()->resumeZone()->filePath().endsWith(
                 u"Meera big.txt"_s),
             20000);
-        QCOMPARE(
-            m_window->candidatePane()->form()->draftState().originalResume,
-            pdf);
+        QCOMPARE(m_window->candidatePane()->form()->draftState().originalResume, pdf);
     }
 
     // Another program (a command line import) holds the database: the window

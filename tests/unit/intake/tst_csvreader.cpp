@@ -139,6 +139,19 @@ private Q_SLOTS:
         QCOMPARE(t.rowLines, QList<int>({ 3, 4 }));
     }
 
+    void excelSepLine_withLoneCarriageReturns()
+    {
+        const SheetTable t = parsed("sep=;\rName;Notes\rA;x,y\r");
+        QCOMPARE(t.header, QStringList({ u"Name"_s, u"Notes"_s }));
+        QCOMPARE(t.rows.value(0), QStringList({ u"A"_s, u"x,y"_s }));
+    }
+
+    void manyRepeatedHeaderNames_areNumberedInOrder()
+    {
+        const SheetTable t = parsed("a,A,a,b,a (2)\n1,2,3,4,5\n");
+        QCOMPARE(t.header, QStringList({ u"a"_s, u"A (2)"_s, u"a (3)"_s, u"b"_s, u"a (2) (2)"_s }));
+    }
+
     void delimiter_isWhatSplitsTheRecordsAlike()
     {
         QCOMPARE(CsvReader::detectDelimiter(u"a;b;c\n1,5;2;3\n4;5,5;6\n"), QChar(u';'));
@@ -203,6 +216,11 @@ private Q_SLOTS:
         e = refused(QByteArray("a,b\n1,\"" + QByteArray(50, 'x') + "\"\n"), limits);
         QCOMPARE(e.line, 2);
         QVERIFY(e.column > 0);
+
+        limits = {};
+        limits.maxCells = 5;
+        e = refused("a,b,c\n1,2,3\n", limits);
+        QVERIFY2(e.message.contains(u"more than 5 cells"_s), qPrintable(e.message));
 
         limits = {};
         limits.maxBytes = 16;

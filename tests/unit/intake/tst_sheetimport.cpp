@@ -45,6 +45,7 @@ private Q_SLOTS:
         m_options.fileName = u"fair.csv"_s;
         m_options.account = u"ats.example.com"_s;
         m_options.jobs = { job(12, u"Data Analyst"_s), job(14, u"Nurse"_s), job(15, u"Nurse"_s) };
+        m_options.jobsLoaded = true;
     }
 
     void suggest_readsTheNamesRecruitersGiveColumns()
