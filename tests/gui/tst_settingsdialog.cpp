@@ -429,8 +429,8 @@ private Q_SLOTS:
         result.error = ApiError(error);
         result.httpStatus = status;
         result.message = u"a message written for submissions"_s;
-        const QString text = describeConnectionTest(
-            result, QUrl(u"https://ats.example.com/api/v1"_s), 30000);
+        const QString text
+            = describeConnectionTest(result, QUrl(u"https://ats.example.com/api/v1"_s), 30000);
         QVERIFY2(text.contains(expected), qPrintable(text));
         QVERIFY(!text.contains(u"a message written for submissions"_s));
     }
