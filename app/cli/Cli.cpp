@@ -84,6 +84,7 @@ void Cli::start()
         m_waitSeconds = m_parser.value(u"wait"_s).toLongLong(&ok);
         if (!ok || m_waitSeconds < 0 || m_waitSeconds > 24 * 3600)
             return fail(InvalidInput, tr("--wait takes a number of seconds from 0 to 86400."));
+        m_lastProgress = m_account->clock()->now();
     }
     const QStringList positional = m_parser.positionalArguments();
     const QString command = positional.value(0);
@@ -226,7 +227,11 @@ void Cli::startEngine()
     // holds) is waited out as long as --wait says, like a server that asks
     // to wait; then the command says so instead of waiting forever.
     connect(m_engine, &SubmissionEngine::submissionChanged, this,
-            [this] { m_storeTrouble.invalidate(); });
+            [this](qint64, SubmissionState state) {
+                m_storeTrouble.invalidate();
+                if (state != SubmissionState::Pending && state != SubmissionState::Sending)
+                    m_lastProgress = m_account->clock()->now();
+            });
     connect(m_engine, &SubmissionEngine::storeProblem, this, [this](const QString &error) {
         if (!m_storeTrouble.isValid())
             m_storeTrouble.start();
@@ -258,7 +263,9 @@ void Cli::waitForOtherCopy(std::function<void()> tookOver, std::function<void(bo
 
 bool Cli::waitsTooLong(const QDateTime &nextAttempt) const
 {
-    return m_account->clock()->now().msecsTo(nextAttempt) > m_waitSeconds * 1000;
+    if (m_waitSeconds == 0)
+        return true;
+    return nextAttempt > m_lastProgress.addSecs(m_waitSeconds);
 }
 
 } // namespace cdesk

@@ -3,6 +3,7 @@
 #include "cli/CliOutput.h"
 
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QStringList>
@@ -68,7 +69,11 @@ public:
     // for nobody. look(overdue): overdue once the wait is past --wait and a
     // minute more for the other copy's answers.
     void waitForOtherCopy(std::function<void()> tookOver, std::function<void(bool overdue)> look);
-    // Whether a row due then is past what --wait lets this run wait for.
+    // Whether a row due then is past what --wait lets this run wait for:
+    // --wait 0 is one attempt; otherwise the run waits while something got
+    // through (or it began) less than --wait seconds before that row is due.
+    // A bound on the whole stall, not on each wait: with jittered backoff a
+    // bound per wait would let a dead server hold a script for minutes.
     bool waitsTooLong(const QDateTime &nextAttempt) const;
     bool isDone() const { return m_done; }
     // Prints what became of the submission and ends with its exit code.
@@ -93,6 +98,7 @@ private:
     SubmissionEngine *m_engine = nullptr;
     QTimer *m_poll = nullptr;
     QElapsedTimer m_storeTrouble; // since when the store refuses the engine
+    QDateTime m_lastProgress; // the start, or the last row the server settled
     qint64 m_waitSeconds = 60;
     bool m_done = false;
 };

@@ -85,9 +85,9 @@ void CliOptions::addTo(QCommandLineParser *parser)
         { u"all"_s, tr("jobs: closed jobs too.") },
         { u"retry"_s, tr("outbox: send what waits now.") },
         { u"wait"_s,
-          tr("submit, update, outbox --retry: how long to wait when the server asks to wait "
-             "(Retry-After) or cannot be reached, before leaving what is not sent in the outbox "
-             "(default 60; 0: one attempt)."),
+          tr("submit, update, import, outbox --retry: how long to keep trying while nothing "
+             "gets through (the server asks to wait, fails or cannot be reached) before leaving "
+             "what is not sent in the outbox (default 60; 0: one attempt)."),
           u"SECONDS"_s, u"60"_s },
         { u"limit"_s, tr("history: how many rows (default 20)."), u"N"_s, u"20"_s },
         { u"search"_s, tr("history: name, email or server id."), u"TEXT"_s },

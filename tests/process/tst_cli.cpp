@@ -17,7 +17,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -132,12 +132,14 @@ private Q_SLOTS:
 
     void queuedForAnotherAddress_isNeverSentHere()
     {
-        QTcpServer closed;
-        QVERIFY(closed.listen(QHostAddress::LocalHost));
-        const QString deadUrl = u"http://127.0.0.1:%1/api/v1"_s.arg(closed.serverPort());
-        closed.close();
+        // A port bound and not listening: refused, and no other test's
+        // server can take it while this holds it.
+        QTcpSocket closed;
+        QVERIFY(closed.bind(QHostAddress::LocalHost, 0, QAbstractSocket::DontShareAddress));
+        const QString deadUrl = u"http://127.0.0.1:%1/api/v1"_s.arg(closed.localPort());
         const QString email = uniqueEmail(u"elsewhere"_s);
-        const Run offline = cli({ u"submit"_s, u"--api-url"_s, deadUrl, u"--name"_s, u"Nia Das"_s,
+        const Run offline = cli({ u"submit"_s, u"--wait"_s, u"0"_s, u"--api-url"_s, deadUrl,
+                                  u"--name"_s, u"Nia Das"_s,
                                   u"--email"_s, email, u"--phone"_s, u"+91 99887 76650"_s,
                                   u"--resume-url"_s, u"https://files.example.com/nia.pdf"_s });
         QCOMPARE(offline.exitCode, 5);
@@ -223,6 +225,7 @@ private Q_SLOTS:
         QCOMPARE(pending.exitCode, 5);
         QCOMPARE(pending.json().value(u"state"_s).toString(), u"pending"_s);
         QCOMPARE(pending.json().value(u"error"_s).toString(), u"server_error"_s);
+        QCOMPARE(pending.json().value(u"attempts"_s).toInt(), 1); // --wait 0: one attempt
         QCOMPARE(cli({ u"outbox"_s, u"--retry"_s }).exitCode, 0);
         QCOMPARE(countWithEmail(later), 1);
     }
