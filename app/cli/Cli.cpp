@@ -261,6 +261,20 @@ void Cli::waitForOtherCopy(std::function<void()> tookOver, std::function<void(bo
     m_poll->start(kWatchPollMs);
 }
 
+bool Cli::readJobOption(std::optional<qint64> *job)
+{
+    if (!m_parser.isSet(u"job"_s))
+        return true;
+    bool ok = false;
+    const qint64 id = m_parser.value(u"job"_s).toLongLong(&ok);
+    if (!ok || id <= 0) {
+        fail(InvalidInput, tr("--job takes a job's id; see `candidate-desk jobs`."));
+        return false;
+    }
+    *job = id;
+    return true;
+}
+
 bool Cli::waitsTooLong(const QDateTime &nextAttempt) const
 {
     if (m_waitSeconds == 0)

@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 
 class QTimer;
 
@@ -58,6 +59,9 @@ public:
     Account *account() const { return m_account; }
     const QCommandLineParser &options() const { return m_parser; }
     CliOutput &output() { return m_output; }
+    // Reads --job into *job when it is given. False, with the command ended,
+    // when it is not a job's id.
+    bool readJobOption(std::optional<qint64> *job);
     // Takes the outbox when no other copy holds it; only its holder sends.
     bool takeLock();
     // The engine, running in this copy, watched for a store that keeps

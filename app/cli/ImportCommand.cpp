@@ -68,16 +68,8 @@ bool ImportCommand::readCommonOptions()
     m_options.account = account->workspace()->outbox()->account();
     m_options.validation = m_session->validationOptions();
     m_options.talentPoolForAll = options.isSet(u"talent-pool"_s);
-    if (options.isSet(u"job"_s)) {
-        bool ok = false;
-        const qint64 job = options.value(u"job"_s).toLongLong(&ok);
-        if (!ok || job <= 0) {
-            m_cli->fail(Cli::InvalidInput,
-                        tr("--job takes a job's id; see `candidate-desk jobs`."));
-            return false;
-        }
-        m_options.jobForAll = job;
-    }
+    if (!m_cli->readJobOption(&m_options.jobForAll))
+        return false;
     m_options.sourceForAll = options.isSet(u"source"_s) ? options.value(u"source"_s)
                                                         : account->settings()->defaultSource();
     return true;

@@ -66,15 +66,9 @@ bool SubmitCommand::readCandidate(Candidate *c, CandidateFields *changed)
         c->resumeUrl = QUrl(options.value(u"resume-url"_s));
         changed->insert(CandidateField::ResumeUrl);
     }
+    if (!m_cli->readJobOption(&c->jobId))
+        return false;
     if (options.isSet(u"job"_s)) {
-        bool ok = false;
-        const qint64 job = options.value(u"job"_s).toLongLong(&ok);
-        if (!ok || job <= 0) {
-            m_cli->fail(Cli::InvalidInput,
-                        tr("--job takes a job's id; see `candidate-desk jobs`."));
-            return false;
-        }
-        c->jobId = job;
         changed->insert(CandidateField::JobId);
     } else if (options.isSet(u"talent-pool"_s)) {
         changed->insert(CandidateField::JobId); // jobId empty: the Talent Pool

@@ -39,14 +39,12 @@ public:
         if (!m_zip.open())
             return failWalk();
         QString unsafe;
-        const bool walked = m_zip.forEach([&](const ZipEntry &entry) {
-            if (ZipWalk::unsafeName(entry.name)) {
-                unsafe = entry.name;
-                return false;
-            }
-            m_entries.insert(entry.name, entry);
-            return true;
-        });
+        const bool walked = m_zip.forEachSafe(
+            [&](const ZipEntry &entry) {
+                m_entries.insert(entry.name, entry);
+                return true;
+            },
+            &unsafe);
         if (!walked)
             return failWalk();
         if (!unsafe.isNull())

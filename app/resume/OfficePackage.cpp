@@ -55,18 +55,16 @@ bool OfficePackage::open(const std::function<bool(const QString &)> &wanted)
     if (!m_zip.open())
         return failWalk();
     QString unsafe;
-    const bool walked = m_zip.forEach([&](const ZipEntry &entry) {
-        if (ZipWalk::unsafeName(entry.name)) {
-            unsafe = entry.name;
-            return false;
-        }
-        if (!wanted(entry.name) || m_parts.contains(entry.name))
+    const bool walked = m_zip.forEachSafe(
+        [&](const ZipEntry &entry) {
+            if (!wanted(entry.name) || m_parts.contains(entry.name))
+                return true;
+            if (!m_zip.reserve(entry))
+                return false;
+            m_parts.append(entry.name);
             return true;
-        if (!m_zip.reserve(entry))
-            return false;
-        m_parts.append(entry.name);
-        return true;
-    });
+        },
+        &unsafe);
     if (!walked || m_zip.error() != ZipWalk::Error::None)
         return failWalk();
     if (!unsafe.isNull())

@@ -115,6 +115,17 @@ bool ZipWalk::forEach(const std::function<bool(const ZipEntry &)> &visit)
     return true;
 }
 
+bool ZipWalk::forEachSafe(const std::function<bool(const ZipEntry &)> &visit, QString *unsafe)
+{
+    return forEach([&](const ZipEntry &entry) {
+        if (unsafeName(entry.name)) {
+            *unsafe = entry.name;
+            return false;
+        }
+        return visit(entry);
+    });
+}
+
 bool ZipWalk::reserve(const ZipEntry &entry)
 {
     if (entry.size > d->limits.maxEntryBytes)

@@ -61,6 +61,9 @@ public:
     // False when the walk itself failed (error() says why), not when the
     // visitor stopped it.
     bool forEach(const std::function<bool(const ZipEntry &)> &visit);
+    // forEach() for a document: stops at the first entry with an unsafe name
+    // (unsafeName()), names it in *unsafe, and does not show it to visit().
+    bool forEachSafe(const std::function<bool(const ZipEntry &)> &visit, QString *unsafe);
     // Counts an entry about to be read against the bounds, by the sizes its
     // directory record declares; false with error() set when it would cross one.
     bool reserve(const ZipEntry &entry);

@@ -203,7 +203,7 @@ private Q_SLOTS:
         QCOMPARE(again.json().value(u"earlier_import"_s).toInt(), 20);
         QCOMPARE(again.json().value(u"sent"_s).toInt(), 20);
         for (const QString &email : std::as_const(emails))
-            QCOMPARE(candidatesWithEmail(email), 1);
+            QCOMPARE(m_sandbox.countWithEmail(email), 1);
     }
 
     void import_dryRun_checksEveryRow_andSendsNothing()
@@ -216,7 +216,7 @@ private Q_SLOTS:
         const Run run = cli({ u"import"_s, csv, u"--dry-run"_s }, {}, u"dry"_s);
         QVERIFY2(run.exitCode == Cli::Success, QByteArray(run.out + run.err).constData());
         QVERIFY2(run.out.contains("1 row(s) ready to send, nothing was sent"), run.out.constData());
-        QCOMPARE(candidatesWithEmail(email), 0);
+        QCOMPARE(m_sandbox.countWithEmail(email), 0);
     }
 
     void import_brokenSheet_namesTheLineAndColumn_andSendsNothing()
@@ -308,7 +308,7 @@ private Q_SLOTS:
             run.out.constData());
         QVERIFY2(run.out.contains("50 row(s) on the server."), run.out.constData());
         for (const QString &email : std::as_const(emails))
-            QCOMPARE(candidatesWithEmail(email), 1);
+            QCOMPARE(m_sandbox.countWithEmail(email), 1);
         const QJsonArray first = HttpClient(m_sandbox.token())
                                      .get(m_sandbox.url(u"candidates/?email=%1"_s.arg(emails[0])))
                                      .json()
@@ -326,7 +326,7 @@ private Q_SLOTS:
         QCOMPARE(again.exitCode, int(Cli::NeedsAttention));
         QCOMPARE(again.json().value(u"earlier_import"_s).toInt(), 50);
         for (const QString &email : std::as_const(emails))
-            QCOMPARE(candidatesWithEmail(email), 1);
+            QCOMPARE(m_sandbox.countWithEmail(email), 1);
     }
 
     void import_throughFaultsAndThrottling_endsWithEveryRowOnce()
@@ -353,20 +353,10 @@ private Q_SLOTS:
         QVERIFY2(run.exitCode == Cli::Success, QByteArray(run.out + run.err).constData());
         QCOMPARE(run.json().value(u"sent"_s).toInt(), 60);
         for (const QString &email : std::as_const(emails))
-            QCOMPARE(candidatesWithEmail(email), 1);
+            QCOMPARE(m_sandbox.countWithEmail(email), 1);
     }
 
 private:
-    // How many candidates the server has with this email.
-    int candidatesWithEmail(const QString &email) const
-    {
-        return HttpClient(m_sandbox.token())
-            .get(m_sandbox.url(u"candidates/?email=%1"_s.arg(email)))
-            .json()
-            .value(u"count"_s)
-            .toInt();
-    }
-
     // One run, as one process would: a fresh Account over the test's
     // settings file and a data folder (named by dataName) that outlives it.
     Run cli(QStringList arguments, const QByteArray &token = {},

@@ -110,7 +110,7 @@ private Q_SLOTS:
             expectRow(waiting.json(), u"pending"_s, kind);
             expectHistory(email, waiting.json());
             m_sandbox.setFaults({});
-            QCOMPARE(countWithEmail(email), 0);
+            QCOMPARE(m_sandbox.countWithEmail(email), 0);
 
             const Run retry = cli({ u"outbox"_s, u"--retry"_s, u"--json"_s });
             QVERIFY2(retry.exitCode == 0, retry.text().constData());
@@ -153,7 +153,7 @@ private Q_SLOTS:
             QCOMPARE(stillWaiting.value(u"error"_s).toString(), u"timeout"_s);
             QVERIFY(stillWaiting.value(u"id"_s).isNull());
             m_sandbox.setFaults({});
-            QCOMPARE(countWithEmail(email), 1); // committed while the client timed out
+            QCOMPARE(m_sandbox.countWithEmail(email), 1); // committed while the client timed out
             // Sent again with the same Idempotency-Key: the server's first
             // answer, not a second candidate.
             const Run retry = cli({ u"outbox"_s, u"--retry"_s, u"--json"_s });
@@ -190,7 +190,7 @@ private Q_SLOTS:
             QCOMPARE(stillHeld.json().value(u"held"_s).toInt(), 1);
             expectRow(historyRow(email), u"failed"_s, u"redirect"_s);
             m_sandbox.setFaults({});
-            QCOMPARE(countWithEmail(email), 0);
+            QCOMPARE(m_sandbox.countWithEmail(email), 0);
             // Fixed: the retry sends it, once.
             const Run fixed = cli({ u"outbox"_s, u"--retry"_s, u"--json"_s });
             QVERIFY2(fixed.exitCode == 0, fixed.text().constData());
@@ -205,7 +205,7 @@ private Q_SLOTS:
             QVERIFY2(stillHeld.exitCode == 3, stillHeld.text().constData());
             QCOMPARE(stillHeld.json().value(u"held"_s).toInt(), 1);
             expectRow(historyRow(email), u"failed"_s, u"not_allowed"_s);
-            QCOMPARE(countWithEmail(email), 0);
+            QCOMPARE(m_sandbox.countWithEmail(email), 0);
             // A token that may write: the retry sends what was held.
             const Run fixed = cli({ u"outbox"_s, u"--retry"_s, u"--json"_s });
             QVERIFY2(fixed.exitCode == 0, fixed.text().constData());
@@ -226,7 +226,7 @@ private Q_SLOTS:
             QCOMPARE(stillHeld.json().value(u"held"_s).toInt(), 1);
             QCOMPARE(stillHeld.json().value(u"sent"_s).toInt(), 0);
             expectRow(historyRow(email), u"failed"_s, u"too_large"_s);
-            QCOMPARE(countWithEmail(email), 0);
+            QCOMPARE(m_sandbox.countWithEmail(email), 0);
         } else {
             QFAIL(qPrintable(u"no such fault: "_s + fault));
         }
@@ -287,15 +287,6 @@ private:
                 return v.toObject();
         }
         return {};
-    }
-
-    int countWithEmail(const QString &email)
-    {
-        return HttpClient(m_sandbox.token())
-            .get(m_sandbox.url(u"candidates/?email="_s + queryValue(email)))
-            .json()
-            .value(u"count"_s)
-            .toInt(-1);
     }
 
     QProcessEnvironment environment(const QByteArray &token) const

@@ -491,7 +491,7 @@ private Q_SLOTS:
         QVERIFY(m_window->candidatePane()->form()->isEnabled());
         QCOMPARE(json(m_window->candidatePane()->form()->candidate()), json(typed));
         QCOMPARE(m_workspace->history()->count({}), 1);
-        QCOMPARE(countWithEmail(email), 0);
+        QCOMPARE(m_sandbox.countWithEmail(email), 0);
 
         // Closing asks instead of dropping what was typed.
         Dialogs::setNextAnswer(QMessageBox::Cancel);
@@ -509,8 +509,8 @@ private Q_SLOTS:
         m_window->candidatePane()->submit();
         QTRY_VERIFY_WITH_TIMEOUT(label(u"resultLabel"_s)->text().contains(u"Created candidate #"_s),
                                  20000);
-        QCOMPARE(countWithEmail(email), 1);
-        QCOMPARE(countWithEmail(sentEmail), 1);
+        QCOMPARE(m_sandbox.countWithEmail(email), 1);
+        QCOMPARE(m_sandbox.countWithEmail(sentEmail), 1);
         closeWindow();
 
         Workspace workspace(dir, Clock::system());
@@ -1072,15 +1072,6 @@ private:
         for (const Draft &d : m_workspace->drafts()->list())
             names << d.candidate.name;
         return names;
-    }
-
-    int countWithEmail(const QString &email)
-    {
-        return HttpClient(m_sandbox.token())
-            .get(m_sandbox.url(u"candidates/?email="_s + queryValue(email)))
-            .json()
-            .value(u"count"_s)
-            .toInt();
     }
 
     void typeCandidate(const QString &name, const QString &email, const QString &phone)

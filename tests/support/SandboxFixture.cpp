@@ -1,6 +1,7 @@
 #include "SandboxFixture.h"
 
 #include "SandboxServer.h"
+#include "TestData.h"
 
 #include <QDeadlineTimer>
 #include <QEventLoop>
@@ -484,6 +485,24 @@ QByteArray MultipartBuilder::bodyWithoutClosing() const
 QByteArray MultipartBuilder::contentType() const
 {
     return "multipart/form-data; boundary=" + m_boundary;
+}
+
+int SandboxFixture::candidateCount() const
+{
+    return HttpClient(m_token)
+        .get(url(QStringLiteral("candidates/?page_size=1")))
+        .json()
+        .value(QLatin1String("count"))
+        .toInt(-1);
+}
+
+int SandboxFixture::countWithEmail(const QString &email) const
+{
+    return HttpClient(m_token)
+        .get(url(QStringLiteral("candidates/?email=") + queryValue(email)))
+        .json()
+        .value(QLatin1String("count"))
+        .toInt(-1);
 }
 
 } // namespace cdesk::test

@@ -62,6 +62,11 @@ public:
     sandbox::Faults faults() const;
     void setFaults(const sandbox::Faults &faults);
 
+    // What the server holds, asked over HTTP with token(): every candidate,
+    // and those with this email. -1 when the server did not answer.
+    int candidateCount() const;
+    int countWithEmail(const QString &email) const;
+
 private:
     QTemporaryDir m_tempDir;
     QThread m_thread;
