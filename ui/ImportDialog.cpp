@@ -83,6 +83,9 @@ ImportDialog::ImportDialog(const ImportRun::Services &services, JobDirectory *jo
     m_cancelImport = buttons->addButton(tr("Stop sending"), QDialogButtonBox::ActionRole);
     m_cancelImport->setObjectName(u"importStop"_s);
     m_cancelImport->hide();
+    m_pause = buttons->addButton(tr("Pause"), QDialogButtonBox::ActionRole);
+    m_pause->setObjectName(u"importPause"_s);
+    m_pause->hide();
     m_report = buttons->addButton(tr("Save report…"), QDialogButtonBox::ActionRole);
     m_report->setObjectName(u"importReport"_s);
     m_report->setEnabled(false);
@@ -103,6 +106,10 @@ ImportDialog::ImportDialog(const ImportRun::Services &services, JobDirectory *jo
 
     connect(m_import, &QPushButton::clicked, m_run, &ImportRun::start);
     connect(m_cancelImport, &QPushButton::clicked, m_run, &ImportRun::cancel);
+    connect(m_pause, &QPushButton::clicked, m_run,
+            [this] { m_run->isPaused() ? m_run->resume() : m_run->pause(); });
+    connect(m_run, &ImportRun::pausedChanged, this,
+            [this](bool paused) { m_pause->setText(paused ? tr("Resume") : tr("Pause")); });
     connect(m_report, &QPushButton::clicked, this, &ImportDialog::saveReport);
     connect(m_close, &QPushButton::clicked, this, &QDialog::close);
     connect(m_job, &QComboBox::activated, this, &ImportDialog::onJobChosen);
@@ -133,12 +140,14 @@ ImportDialog::ImportDialog(const ImportRun::Services &services, JobDirectory *jo
         m_job->setEnabled(false);
         m_source->setEnabled(false);
         m_cancelImport->show();
+        m_pause->show();
         m_progress->show();
         showProgress();
     });
     connect(m_run, &ImportRun::progressed, this, &ImportDialog::showProgress);
     connect(m_run, &ImportRun::finished, this, [this] {
         m_cancelImport->hide();
+        m_pause->hide();
         m_report->setEnabled(true);
         showProgress();
     });
@@ -303,7 +312,9 @@ void ImportDialog::showProgress()
                        .arg(c.waiting);
     if (p.perSecond > 0)
         text += tr(" · %1 a second").arg(p.perSecond, 0, 'f', 1);
-    if (p.secondsLeft >= 0 && c.waiting > 0)
+    if (m_run->isPaused())
+        text += tr(" · paused: nothing more is sent until you resume");
+    else if (p.secondsLeft >= 0 && c.waiting > 0)
         text += tr(" · about %n second(s) left", nullptr, p.secondsLeft);
     if (m_run->stage() == ImportRun::Stage::Done) {
         text = tr("Done: %L1 sent, %L2 need attention, %L3 not imported (invalid), %L4 "

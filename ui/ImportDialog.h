@@ -54,6 +54,7 @@ private:
     QLabel *m_progressText;
     QPushButton *m_import;
     QPushButton *m_cancelImport;
+    QPushButton *m_pause;
     QPushButton *m_report;
     QPushButton *m_close;
 };

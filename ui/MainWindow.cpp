@@ -100,6 +100,8 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
             qOverload<>(&QTimer::start));
     connect(services.engine, &SubmissionEngine::pendingCountChanged, this,
             &MainWindow::setPendingCount);
+    connect(services.engine, &SubmissionEngine::pausedChanged, this,
+            [this] { setPendingCount(d->services.workspace->outbox()->pendingCount()); });
     connect(d->history, &HistoryPane::retryRequested, this, [this](qint64 id) {
         d->services.workspace->outbox()->retry(id);
         d->services.engine->kick();
@@ -236,8 +238,11 @@ void MainWindow::createStatusBar()
 
 void MainWindow::setPendingCount(int pending)
 {
-    d->outbox->setText(pending > 0 ? tr("%n waiting in the outbox", nullptr, pending)
-                                   : tr("Outbox empty"));
+    QString text
+        = pending > 0 ? tr("%n waiting in the outbox", nullptr, pending) : tr("Outbox empty");
+    if (d->services.engine->isPaused())
+        text += tr(" · sending paused by the import");
+    d->outbox->setText(text);
 }
 
 void MainWindow::endpointChanged()

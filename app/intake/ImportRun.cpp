@@ -23,7 +23,13 @@ ImportRun::ImportRun(const Services &services, QObject *parent)
             [this](qint64 id, SubmissionState) { follow(id); });
 }
 
-ImportRun::~ImportRun() = default;
+ImportRun::~ImportRun()
+{
+    // Not resume(): its signals would reach a dialog half torn down. The
+    // engine may be gone first when the whole window closes.
+    if (m_paused && m_pausedEngine)
+        m_pausedEngine->setPaused(false);
+}
 
 void ImportRun::open(const QString &path, const QString &sheetName)
 {
@@ -186,6 +192,7 @@ void ImportRun::follow(qint64 id)
 void ImportRun::finishIfSettled()
 {
     if (m_stage == Stage::Sending && m_ledger.counts().waiting == 0) {
+        resume();
         m_stage = Stage::Done;
         Q_EMIT finished();
     }
@@ -208,12 +215,36 @@ void ImportRun::cancel()
     finishIfSettled();
 }
 
+void ImportRun::pause()
+{
+    if ((m_stage != Stage::Queueing && m_stage != Stage::Sending) || m_paused)
+        return;
+    m_paused = true;
+    m_pausedSince.start();
+    m_pausedEngine = m_services.engine;
+    m_pausedEngine->setPaused(true);
+    Q_EMIT pausedChanged(true);
+    Q_EMIT progressed();
+}
+
+void ImportRun::resume()
+{
+    if (!m_paused)
+        return;
+    m_paused = false;
+    m_pausedMs += m_pausedSince.elapsed();
+    m_services.engine->setPaused(false);
+    Q_EMIT pausedChanged(false);
+    Q_EMIT progressed();
+}
+
 ImportRun::Progress ImportRun::progress() const
 {
     Progress p;
     p.counts = m_ledger.counts();
     if (m_stage == Stage::Sending || m_stage == Stage::Done) {
-        const double seconds = qMax<qint64>(1, m_sending.elapsed()) / 1000.0;
+        const qint64 pausedMs = m_pausedMs + (m_paused ? m_pausedSince.elapsed() : 0);
+        const double seconds = qMax<qint64>(1, m_sending.elapsed() - pausedMs) / 1000.0;
         const int settled = p.counts.sent + p.counts.duplicate + p.counts.refused;
         p.perSecond = settled / seconds;
         if (p.perSecond > 0)

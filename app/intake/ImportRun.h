@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 
 namespace cdesk {
 
@@ -73,6 +74,12 @@ public:
     // Rows not sent yet are cancelled in the outbox; a row in flight ends
     // as the server answers it.
     void cancel();
+    // Holds the outbox while sending (the form's rows too; the window says
+    // so): calls in flight end as the server answers, nothing new goes out
+    // until resume(). Ending the import or this object resumes.
+    void pause();
+    void resume();
+    bool isPaused() const { return m_paused; }
     Progress progress() const;
     const ImportLedger &ledger() const { return m_ledger; }
     bool writeReport(const QString &path, QString *error) const;
@@ -84,6 +91,7 @@ Q_SIGNALS:
     void checked();
     void started();
     void progressed();
+    void pausedChanged(bool paused);
     void finished();
 
 private:
@@ -99,6 +107,10 @@ private:
     QList<SheetImport::Row> m_rows;
     ImportLedger m_ledger;
     QElapsedTimer m_sending;
+    QElapsedTimer m_pausedSince;
+    qint64 m_pausedMs = 0; // paused time, left out of the rate
+    bool m_paused = false;
+    QPointer<SubmissionEngine> m_pausedEngine; // to resume from the destructor
     bool m_checking = false;
     int m_checkGeneration = 0; // a check that finishes after a newer one began is dropped
 };

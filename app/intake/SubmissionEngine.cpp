@@ -49,6 +49,9 @@ SubmissionEngine::~SubmissionEngine()
 void SubmissionEngine::setConcurrency(int n)
 {
     m_concurrency = qBound(1, n, 16);
+    m_limit = m_concurrency;
+    m_okSinceChange = 0;
+    ++m_limitEpoch;
     kick();
 }
 
@@ -97,6 +100,7 @@ void SubmissionEngine::stop()
             Q_EMIT storeProblem(error);
     }
     m_calls.clear();
+    m_callEpoch.clear();
 }
 
 void SubmissionEngine::setOnline(bool online)
@@ -105,6 +109,16 @@ void SubmissionEngine::setOnline(bool online)
         return;
     m_online = online;
     if (online)
+        kick();
+}
+
+void SubmissionEngine::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    Q_EMIT pausedChanged(paused);
+    if (!paused)
         kick();
 }
 
@@ -118,10 +132,10 @@ void SubmissionEngine::kick()
 
 void SubmissionEngine::pump()
 {
-    if (!m_running || !m_online)
+    if (!m_running || !m_online || m_paused)
         return;
     retryUnrecorded();
-    const int room = m_concurrency - inFlight();
+    const int room = heldBack() ? 0 : m_limit - inFlight();
     QString storeError;
     // Until the rows a crash left in Sending are back to Pending, nothing new
     // is claimed: recovering later would also take back this engine's own
@@ -153,7 +167,7 @@ void SubmissionEngine::pump()
         Q_EMIT idle();
     // With every slot taken, wait for a call to end (done() kicks): a timer now
     // would only find the same due rows again and spin.
-    if (inFlight() < m_concurrency)
+    if (inFlight() < m_limit)
         scheduleNext();
     else
         m_timer->stop();
@@ -189,11 +203,13 @@ void SubmissionEngine::scheduleNext()
 {
     if (!m_running)
         return;
-    const auto next = m_outbox->nextDueTime();
+    auto next = m_outbox->nextDueTime();
     if (!next) {
         m_timer->stop();
         return;
     }
+    if (heldBack())
+        next = qMax(*next, m_heldUntil);
     const qint64 waitMs
         = qBound<qint64>(0, m_clock->now().msecsTo(*next), qint64(24) * 3600 * 1000);
     m_timer->start(int(waitMs));
@@ -284,12 +300,44 @@ void SubmissionEngine::send(const Submission &submission)
 void SubmissionEngine::track(qint64 id, ApiCall *call)
 {
     m_calls.insert(id, call);
+    m_callEpoch.insert(id, m_limitEpoch);
+}
+
+bool SubmissionEngine::heldBack() const
+{
+    return m_heldUntil.isValid() && m_clock->now() < m_heldUntil;
+}
+
+void SubmissionEngine::slowDown(int epoch, qint64 waitMs)
+{
+    m_heldUntil = qMax(m_heldUntil, m_clock->now().addMSecs(waitMs));
+    // The other calls of the burst that met the limit were sent before this
+    // step: their 429s are the same news, not a reason to halve again.
+    if (epoch != m_limitEpoch)
+        return;
+    m_limit = qMax(1, m_limit / 2);
+    m_okSinceChange = 0;
+    ++m_limitEpoch;
+}
+
+void SubmissionEngine::speedUp(int epoch)
+{
+    // Only answers to calls sent at the current limit say that it is safe.
+    if (epoch != m_limitEpoch || m_limit >= m_concurrency)
+        return;
+    if (++m_okSinceChange < m_limit)
+        return;
+    ++m_limit;
+    m_okSinceChange = 0;
+    ++m_limitEpoch;
 }
 
 void SubmissionEngine::settle(const Submission &submission, const ApiResult &result)
 {
     const qint64 id = submission.id;
+    const int epoch = m_callEpoch.take(id);
     if (result.ok()) {
+        speedUp(epoch);
         const qint64 serverId = result.candidate ? result.candidate->id : submission.targetId;
         record(id, SubmissionState::Sent, [this, id, serverId](QString *error) {
             return m_outbox->markSent(id, serverId, 0, error);
@@ -330,6 +378,8 @@ void SubmissionEngine::settle(const Submission &submission, const ApiResult &res
         const qint64 waitMs = result.retryAfterSeconds
             ? qBound<qint64>(0, *result.retryAfterSeconds, MaxRetryAfterSeconds) * 1000
             : backoffMs(submission.attempts);
+        if (result.error == ApiError::Throttled)
+            slowDown(epoch, waitMs);
         record(id, SubmissionState::Pending,
                [this, id, next = m_clock->now().addMSecs(waitMs), message = result.message,
                 kind = result.error, status = result.httpStatus](QString *error) {

@@ -2,6 +2,7 @@
 
 #include "model/Submission.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -35,6 +36,11 @@ public:
 
     void setConcurrency(int n);
     int concurrency() const { return m_concurrency; }
+    // The requests let in flight now. A rate limit is the account's, so one
+    // 429 speaks for every row: the limit halves (not below one) and nothing
+    // new is sent until its Retry-After has passed. Each run of that many
+    // answers that get through adds one back, up to concurrency().
+    int currentLimit() const { return m_limit; }
     // Look the email up before a create (on by default; a server without
     // GET /candidates/?email= is detected and the lookup skipped).
     void setLookupBeforeCreate(bool on) { m_lookup = on; }
@@ -59,6 +65,11 @@ public:
     // Offline: nothing new is sent until online again.
     void setOnline(bool online);
     bool isOnline() const { return m_online; }
+    // Paused by the recruiter (an import's Pause): like offline, nothing new
+    // is sent and calls in flight end as the server answers them; kept apart
+    // from the network's word so that neither undoes the other.
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
     // Something was enqueued or a time moved: look for due rows now.
     void kick();
 
@@ -77,6 +88,7 @@ Q_SIGNALS:
     // disk, a database another program holds); the engine keeps what it knows
     // and looks again later. error may be empty.
     void storeProblem(const QString &error);
+    void pausedChanged(bool paused);
 
 private:
     void pump();
@@ -89,6 +101,9 @@ private:
     void retryUnrecorded();
     qint64 backoffMs(int attempts) const;
     void scheduleNext();
+    bool heldBack() const;
+    void slowDown(int epoch, qint64 waitMs);
+    void speedUp(int epoch);
 
     Outbox *m_outbox;
     ApiClient *m_api;
@@ -105,11 +120,17 @@ private:
     bool m_recoveryPending = false; // recoverInterrupted() failed at start
     qint64 m_storeBackoffMs = 0; // while the store refuses to claim rows
     int m_concurrency = 4;
+    int m_limit = 4; // currentLimit()
+    int m_limitEpoch = 0; // one step per change: a burst of 429s halves once
+    QHash<qint64, int> m_callEpoch; // the epoch each call in flight began in
+    int m_okSinceChange = 0;
+    QDateTime m_heldUntil; // a 429's Retry-After: nothing new is sent before it
     int m_maxServerErrorAttempts = 8;
     qint64 m_backoffBaseMs = 1000;
     qint64 m_backoffCapMs = 5 * 60 * 1000;
     bool m_running = false;
     bool m_online = true;
+    bool m_paused = false;
     bool m_lookup = true;
     bool m_lookupUnsupported = false;
 };

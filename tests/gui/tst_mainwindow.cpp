@@ -120,6 +120,56 @@ private Q_SLOTS:
                  u"custom:notes"_s);
     }
 
+    // Pause holds the whole outbox, and the window says so; Resume sends
+    // every row; closing the dialog never leaves the outbox paused.
+    void importDialog_pauseHoldsTheOutbox_andResumeSendsEveryRow()
+    {
+        for (ImportDialog *earlier : m_window->findChildren<ImportDialog *>())
+            earlier->close();
+        QTRY_VERIFY(m_window->findChildren<ImportDialog *>().isEmpty());
+        QStringList emails;
+        QByteArray sheet = "Name,Email,Phone,Resume\r\n";
+        for (int i = 0; i < 4; ++i) {
+            emails << uniqueEmail(u"paused"_s);
+            sheet += u"Paused Person %1,%2,+91 98450 7100%1,https://files.example.com/p%1.pdf\r\n"_s
+                         .arg(i)
+                         .arg(emails.last())
+                         .toUtf8();
+        }
+        Dialogs::setNextFile(writeFile(m_files.path(), u"paused.csv"_s, sheet));
+        m_window->findChild<QAction *>(u"importAction"_s)->trigger();
+        auto *dialog = m_window->findChild<ImportDialog *>();
+        QVERIFY(dialog);
+        auto *start = dialog->findChild<QPushButton *>(u"importStart"_s);
+        QTRY_VERIFY(start->isEnabled());
+        // Paused the moment the rows go to the outbox: none may leave.
+        auto *pause = dialog->findChild<QPushButton *>(u"importPause"_s);
+        connect(dialog->run(), &ImportRun::started, pause, &QPushButton::click);
+        start->click();
+        QTRY_COMPARE(dialog->run()->stage(), ImportRun::Stage::Sending);
+        QVERIFY(dialog->run()->isPaused());
+        QCOMPARE(pause->text(), u"Resume"_s);
+        QVERIFY(label(u"outboxCount"_s)->text().contains(u"sending paused"_s));
+        auto *progress = dialog->findChild<QLabel *>(u"importProgressText"_s);
+        QVERIFY2(progress->text().contains(u"paused"_s), qPrintable(progress->text()));
+        QTest::qWait(0);
+        QCoreApplication::sendPostedEvents();
+        QCOMPARE(dialog->run()->ledger().counts().sent, 0);
+        for (const QString &email : std::as_const(emails))
+            QCOMPARE(m_sandbox.countWithEmail(email), 0);
+
+        pause->click();
+        QTRY_VERIFY_WITH_TIMEOUT(progress->text().startsWith(u"Done: 4 sent"_s), 30000);
+        QVERIFY(!label(u"outboxCount"_s)->text().contains(u"paused"_s));
+        for (const QString &email : std::as_const(emails))
+            QCOMPARE(m_sandbox.countWithEmail(email), 1);
+
+        // Closed while paused: the outbox goes on by itself.
+        dialog->close();
+        QTRY_VERIFY(m_window->findChildren<ImportDialog *>().isEmpty());
+        QVERIFY(!m_window->findChild<QLabel *>(u"outboxCount"_s)->text().contains(u"paused"_s));
+    }
+
     void typeACandidate_andSubmit_reachesTheSandboxAndTheHistory()
     {
         QVERIFY(m_window->findChild<QLabel *>(u"sandboxBadge"_s));

@@ -657,6 +657,59 @@ private Q_SLOTS:
         QCOMPARE(mostSampled, 2); // the limit is used, not just respected
     }
 
+    // A rate limit is the account's: one 429 halves the requests in flight,
+    // nothing new goes out before its Retry-After (on the fake clock), and
+    // the limit climbs back one step per run of answers that get through.
+    void throttled_halvesTheLimit_holdsEveryRowUntilRetryAfter_thenClimbsBack()
+    {
+        m_engine->setLookupBeforeCreate(false);
+        m_engine->setConcurrency(8);
+        QList<qint64> ids;
+        for (int i = 0; i < 24; ++i) {
+            ids << enqueue(candidate(u"aimd"_s));
+            QVERIFY(ids.last() > 0);
+        }
+        sandbox::Faults faults;
+        faults.throttleNext = 1;
+        m_sandbox.setFaults(faults);
+        int overLimit = 0;
+        connect(m_engine.get(), &SubmissionEngine::submissionChanged, this,
+                [&](qint64, SubmissionState state) {
+                    if (state == SubmissionState::Sending
+                        && m_engine->inFlight() > m_engine->currentLimit())
+                        ++overLimit;
+                });
+        auto sentCount = [&] {
+            return int(std::count_if(ids.cbegin(), ids.cend(), [&](qint64 id) {
+                return m_outbox->get(id)->state == SubmissionState::Sent;
+            }));
+        };
+
+        const QDateTime throttledAt = m_clock.now();
+        m_engine->start();
+        QTRY_COMPARE_WITH_TIMEOUT(m_engine->currentLimit(), 4, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_engine->inFlight(), 0, kTimeoutMs);
+        const int sentBeforeRetryAfter = sentCount();
+        QVERIFY(sentBeforeRetryAfter < ids.size());
+
+        // One millisecond short of Retry-After: due rows or not, nothing goes.
+        m_clock.set(throttledAt.addMSecs(999));
+        m_engine->kick();
+        QVERIFY(flushEvents());
+        QCOMPARE(m_engine->inFlight(), 0);
+        QCOMPARE(sentCount(), sentBeforeRetryAfter);
+
+        m_clock.set(throttledAt.addSecs(1));
+        m_engine->kick();
+        for (qint64 id : std::as_const(ids))
+            QTRY_COMPARE_WITH_TIMEOUT(m_outbox->get(id)->state, SubmissionState::Sent, kTimeoutMs);
+        QCOMPARE(overLimit, 0);
+        QVERIFY2(m_engine->currentLimit() > 4 && m_engine->currentLimit() <= 8,
+                 qPrintable(QString::number(m_engine->currentLimit())));
+        for (qint64 id : std::as_const(ids))
+            QCOMPARE(serverCandidates(m_outbox->get(id)->candidate.email).size(), 1);
+    }
+
     // While the limit is reached and due rows wait for room, the engine
     // has nothing to do until a call ends: it must not poll the outbox in a
     // loop (a 5,000-row import would keep the GUI thread busy the whole time).

@@ -138,10 +138,10 @@ private Q_SLOTS:
         QVERIFY(closed.bind(QHostAddress::LocalHost, 0, QAbstractSocket::DontShareAddress));
         const QString deadUrl = u"http://127.0.0.1:%1/api/v1"_s.arg(closed.localPort());
         const QString email = uniqueEmail(u"elsewhere"_s);
-        const Run offline = cli({ u"submit"_s, u"--wait"_s, u"0"_s, u"--api-url"_s, deadUrl,
-                                  u"--name"_s, u"Nia Das"_s,
-                                  u"--email"_s, email, u"--phone"_s, u"+91 99887 76650"_s,
-                                  u"--resume-url"_s, u"https://files.example.com/nia.pdf"_s });
+        const Run offline
+            = cli({ u"submit"_s, u"--wait"_s, u"0"_s, u"--api-url"_s, deadUrl, u"--name"_s,
+                    u"Nia Das"_s, u"--email"_s, email, u"--phone"_s, u"+91 99887 76650"_s,
+                    u"--resume-url"_s, u"https://files.example.com/nia.pdf"_s });
         QCOMPARE(offline.exitCode, 5);
         // Retrying against the sandbox (another address) leaves it where it was
         // queued, and says so; the exit code speaks of this address alone.
@@ -173,7 +173,7 @@ private Q_SLOTS:
         m_sandbox.setFaults({});
         const Run fixed = cli({ u"outbox"_s, u"--retry"_s });
         QVERIFY2(fixed.exitCode == 0 || fixed.exitCode == 5, fixed.out.constData());
-        QCOMPARE(countWithEmail(email), 1);
+        QCOMPARE(m_sandbox.countWithEmail(email), 1);
     }
 
     // A throttled server gets everything in the end, at the pace it asks for:
@@ -193,7 +193,7 @@ private Q_SLOTS:
         QCOMPARE(run.json().value(u"sent"_s).toInt(), 12);
         QCOMPARE(run.json().value(u"waiting"_s).toInt(), 0);
         for (int i = 0; i < 12; ++i)
-            QCOMPARE(countWithEmail(u"%1.%2@example.com"_s.arg(tag).arg(i)), 1);
+            QCOMPARE(m_sandbox.countWithEmail(u"%1.%2@example.com"_s.arg(tag).arg(i)), 1);
     }
 
     // A 500 is retried with backoff while the script waits (--wait), and a
@@ -210,7 +210,7 @@ private Q_SLOTS:
                               u"https://files.example.com/dev.pdf"_s });
         QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
         QVERIFY(run.json().value(u"attempts"_s).toInt() >= 2);
-        QCOMPARE(countWithEmail(email), 1);
+        QCOMPARE(m_sandbox.countWithEmail(email), 1);
 
         sandbox::Faults down;
         down.errorNext = 100000;
@@ -227,7 +227,7 @@ private Q_SLOTS:
         QCOMPARE(pending.json().value(u"error"_s).toString(), u"server_error"_s);
         QCOMPARE(pending.json().value(u"attempts"_s).toInt(), 1); // --wait 0: one attempt
         QCOMPARE(cli({ u"outbox"_s, u"--retry"_s }).exitCode, 0);
-        QCOMPARE(countWithEmail(later), 1);
+        QCOMPARE(m_sandbox.countWithEmail(later), 1);
     }
 
     // A command line that finds the outbox held by another copy watches its
@@ -253,14 +253,14 @@ private Q_SLOTS:
         Workspace workspace(m_dataDir, &clock);
         QVERIFY2(workspace.open(&error), qPrintable(error));
         QTRY_COMPARE_WITH_TIMEOUT(workspace.outbox()->pendingCount(), 1, 20000);
-        QCOMPARE(countWithEmail(email), 0);
+        QCOMPARE(m_sandbox.countWithEmail(email), 0);
 
         held.reset(); // the other copy goes away
         QVERIFY(process.waitForFinished(60000));
         const QByteArray out = process.readAllStandardOutput();
         QVERIFY2(process.exitCode() == 0, out.constData());
         QCOMPARE(QJsonDocument::fromJson(out).object().value(u"state"_s).toString(), u"sent"_s);
-        QCOMPARE(countWithEmail(email), 1);
+        QCOMPARE(m_sandbox.countWithEmail(email), 1);
     }
 
     void update_changesOnlyTheOptionsGiven()
@@ -317,33 +317,12 @@ private Q_SLOTS:
         QTemporaryDir data;
         const QString tag = u"crash%1"_s.arg(QCoreApplication::applicationPid());
         enqueueDirectly(data.path(), tag, 200);
-        // Slow answers, so the kill lands while requests are in flight.
-        sandbox::Faults slow;
-        slow.latencyMs = 40;
-        m_sandbox.setFaults(slow);
-        HttpClient server(m_sandbox.token());
-        auto countOnServer = [&] {
-            return server.get(m_sandbox.url(u"candidates/?page_size=1"_s))
-                .json()
-                .value(u"count"_s)
-                .toInt();
-        };
-        const int before = countOnServer();
-
-        QProcess first;
-        first.setProcessEnvironment(environment());
-        first.start(QStringLiteral(CDESK_APP_EXE),
-                    { u"outbox"_s, u"--retry"_s, u"--api-url"_s, m_sandbox.baseUrl().toString(),
-                      u"--data-dir"_s, data.path() });
-        QVERIFY(first.waitForStarted(10000));
-        QTRY_VERIFY_WITH_TIMEOUT(
-            countOnServer() - before >= 30 || first.state() == QProcess::NotRunning, 60000);
-        first.kill(); // SIGKILL: no chance to tidy up
-        QVERIFY(first.waitForFinished(10000));
-        const int atKill = countOnServer() - before;
-        qInfo("killed with %d of 200 on the server", atKill);
-
-        m_sandbox.setFaults({});
+        const int before = m_sandbox.candidateCount();
+        killWhileSending({ u"outbox"_s, u"--retry"_s, u"--api-url"_s,
+                           m_sandbox.baseUrl().toString(), u"--data-dir"_s, data.path() },
+                         before);
+        if (QTest::currentTestFailed())
+            return;
         QProcess second;
         second.setProcessEnvironment(environment());
         second.start(QStringLiteral(CDESK_APP_EXE),
@@ -354,7 +333,7 @@ private Q_SLOTS:
             second.exitCode() == 0,
             QByteArray(second.readAllStandardOutput() + second.readAllStandardError()).constData());
 
-        QCOMPARE(countOnServer() - before, 200);
+        QCOMPARE(m_sandbox.candidateCount() - before, 200);
         FakeClock clock;
         Workspace workspace(data.path(), &clock);
         QString error;
@@ -363,6 +342,36 @@ private Q_SLOTS:
         sent.state = SubmissionState::Sent;
         QCOMPARE(workspace.history()->count(sent), 200);
         QCOMPARE(workspace.history()->count({}), 200);
+    }
+
+    // An import killed with SIGKILL while it sends, then run again on the
+    // same sheet: every row on the server once, none missing.
+    void importKilledMidway_andRunAgain_leavesEveryRowOnce()
+    {
+        QTemporaryDir data;
+        const QString tag = u"importkill%1"_s.arg(QCoreApplication::applicationPid());
+        QByteArray csv = "Name,Email,Phone,Resume\r\n";
+        QStringList emails;
+        for (int i = 0; i < 200; ++i) {
+            emails << u"%1.%2@example.com"_s.arg(tag).arg(i);
+            csv += u"Imported Person %1,%2,+91 98450 %3,https://files.example.com/%1.pdf\r\n"_s
+                       .arg(i)
+                       .arg(emails.last())
+                       .arg(10000 + i)
+                       .toUtf8();
+        }
+        const QString sheet = writeFile(data.path(), u"fair.csv"_s, csv);
+        const int before = m_sandbox.candidateCount();
+        killWhileSending({ u"import"_s, sheet, u"--api-url"_s, m_sandbox.baseUrl().toString(),
+                           u"--data-dir"_s, data.path() },
+                         before);
+        if (QTest::currentTestFailed())
+            return;
+        const Run again = cli({ u"import"_s, sheet, u"--json"_s, u"--data-dir"_s, data.path() });
+        QVERIFY2(again.exitCode == 0, again.text().constData());
+        QCOMPARE(m_sandbox.candidateCount() - before, 200);
+        for (const QString &email : std::as_const(emails))
+            QCOMPARE(m_sandbox.countWithEmail(email), 1);
     }
 
     void theToken_appearsNowhere()
@@ -383,13 +392,25 @@ private Q_SLOTS:
     }
 
 private:
-    int countWithEmail(const QString &email)
+    // Runs the command line with slow answers, so the kill lands while
+    // requests are in flight, and kills it with SIGKILL (no chance to tidy
+    // up) once 30 candidates are on the server; the faults are off after.
+    void killWhileSending(const QStringList &arguments, int before)
     {
-        return HttpClient(m_sandbox.token())
-            .get(m_sandbox.url(u"candidates/?email="_s + queryValue(email)))
-            .json()
-            .value(u"count"_s)
-            .toInt();
+        sandbox::Faults slow;
+        slow.latencyMs = 40;
+        m_sandbox.setFaults(slow);
+        QProcess process;
+        process.setProcessEnvironment(environment());
+        process.start(QStringLiteral(CDESK_APP_EXE), arguments);
+        QVERIFY(process.waitForStarted(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(m_sandbox.candidateCount() - before >= 30
+                                     || process.state() == QProcess::NotRunning,
+                                 60000);
+        process.kill();
+        QVERIFY(process.waitForFinished(10000));
+        qInfo("killed with %d of 200 on the server", m_sandbox.candidateCount() - before);
+        m_sandbox.setFaults({});
     }
 
     // Rows put straight into a workspace's outbox, as an import would.
