@@ -47,8 +47,7 @@ public:
     bool loading = false; // the form fills itself: not an edit
 
     // Shows what the session hands the form, without taking it as an edit.
-    template<typename Fill>
-    void fill(Fill &&fillForm)
+    template<typename Fill> void fill(Fill &&fillForm)
     {
         const QScopedValueRollback guard(loading, true);
         fillForm();
@@ -128,6 +127,8 @@ CandidatePane::CandidatePane(const Services &services, QWidget *parent)
     });
     connect(d->form, &CandidateForm::submitRequested, this, &CandidatePane::submit);
     connect(d->form->resumeZone(), &ResumeDropZone::fileAccepted, this, &CandidatePane::readResume);
+    connect(d->form->resumeZone(), &ResumeDropZone::manyDropped, this,
+            &CandidatePane::manyResumesDropped);
     connect(d->form->resumeZone(), &ResumeDropZone::changed, this, [this] {
         if (d->form->resumeZone()->filePath().isEmpty())
             showReading({});
@@ -218,9 +219,10 @@ void CandidatePane::showNote(const IntakeSession::Note &note)
     const bool problem = note.tone == IntakeSession::Note::Problem;
     d->result->setProperty("problem", problem);
     // Only good news is green; news that is neither keeps the palette's colour.
-    setTone(d->result, problem                                   ? Tone::Problem
-                           : note.tone == IntakeSession::Note::Success ? Tone::Success
-                                                                        : Tone::Plain);
+    setTone(d->result,
+            problem                                         ? Tone::Problem
+                : note.tone == IntakeSession::Note::Success ? Tone::Success
+                                                            : Tone::Plain);
     d->openSettings->setVisible(note.offerSettings);
 }
 
@@ -240,7 +242,8 @@ void CandidatePane::submit()
     d->session->submit(d->form->candidate(), d->form->draftState());
 }
 
-void CandidatePane::decideOnDuplicate(const Submission &s, const std::optional<RemoteCandidate> &existing)
+void CandidatePane::decideOnDuplicate(const Submission &s,
+                                      const std::optional<RemoteCandidate> &existing)
 {
     const qint64 id = s.duplicateOf.value_or(0);
     const QString who = existing

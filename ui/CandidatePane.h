@@ -45,6 +45,7 @@ Q_SIGNALS:
     void openSettingsRequested(); // a refused token: the fix is in Settings
     void submissionQueued(qint64 submissionId);
     void draftsChanged();
+    void manyResumesDropped(const QStringList &paths); // for the review list
 
 private:
     void bindSession();

@@ -13,6 +13,7 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -30,6 +31,7 @@ const QList<ColumnRole> kRolesOffered = {
 };
 
 const QString kJobFromSheet = u"sheet"_s;
+constexpr int kResumeColumns = 6; // resume, name, email, phone, job, source
 const QString kTalentPool = u"pool"_s;
 
 } // namespace
@@ -116,14 +118,27 @@ ImportDialog::ImportDialog(const ImportRun::Services &services, JobDirectory *jo
     connect(m_source, &QLineEdit::editingFinished, this,
             [this] { m_run->setSource(m_source->text().trimmed()); });
 
+    connect(m_run, &ImportRun::readProgress, this, [this](int done, int total) {
+        m_file->setText(tr("Reading %L1 of %L2 resumes…").arg(done).arg(total));
+    });
     connect(m_run, &ImportRun::opened, this, [this] {
-        m_file->setText(tr("%1 (%2): %n row(s).", nullptr, int(m_run->table().rows.size()))
-                            .arg(QFileInfo(m_run->path()).fileName(), m_run->table().format));
+        if (m_run->isResumes()) {
+            m_file->setText(
+                tr("%n resume(s) read. Fix what is marked (double-click a cell to edit it), "
+                   "set the job and source for all or for each, then import.",
+                   nullptr, int(m_run->drafts().size())));
+            m_mapping->hide();
+            fillJobs();
+        } else {
+            m_file->setText(tr("%1 (%2): %n row(s).", nullptr, int(m_run->table().rows.size()))
+                                .arg(QFileInfo(m_run->path()).fileName(), m_run->table().format));
+            showMapping();
+        }
         setTone(m_file, Tone::Plain);
         m_source->setText(m_run->options().sourceForAll);
-        showMapping();
         showTable();
     });
+    connect(m_rows, &QTableWidget::itemChanged, this, &ImportDialog::onCellEdited);
     connect(m_run, &ImportRun::failed, this, [this](const QString &message) {
         m_file->setText(message);
         setTone(m_file, Tone::Problem);
@@ -175,18 +190,29 @@ void ImportDialog::openFile(const QString &path)
     m_run->open(path);
 }
 
+void ImportDialog::openResumes(const QStringList &paths)
+{
+    setWindowTitle(tr("Review resumes"));
+    m_file->setText(tr("Reading the resumes…"));
+    setTone(m_file, Tone::Plain);
+    m_run->openResumes(paths);
+}
+
 void ImportDialog::fillJobs()
 {
     const QString current = m_job->currentData().toString();
     m_job->clear();
-    m_job->addItem(tr("As the sheet says (its Job column), else the Talent Pool"), kJobFromSheet);
+    m_job->addItem(m_run->isResumes()
+                       ? tr("As each row says (its Job cell), else the Talent Pool")
+                       : tr("As the sheet says (its Job column), else the Talent Pool"),
+                   kJobFromSheet);
     m_job->addItem(tr("Talent Pool (no job)"), kTalentPool);
     const QList<Job> jobs = m_jobs ? m_jobs->jobs() : QList<Job>();
     for (const Job &job : jobs)
         m_job->addItem(tr("%1 (#%2)").arg(job.title).arg(job.id), u"id:%1"_s.arg(job.id));
     const int again = m_job->findData(current);
     m_job->setCurrentIndex(qMax(0, again));
-    m_run->setJobs(jobs);
+    m_run->setJobs(jobs, m_jobs && m_jobs->hasList());
 }
 
 void ImportDialog::onJobChosen()
@@ -234,6 +260,37 @@ void ImportDialog::showMapping()
 
 void ImportDialog::showTable()
 {
+    const QSignalBlocker quiet(m_rows);
+    if (m_run->isResumes()) {
+        // One row per resume; all but the file can be corrected here.
+        const QList<ResumeFolder::Draft> &drafts = m_run->drafts();
+        m_rows->clear();
+        m_rows->setColumnCount(kResumeColumns);
+        m_rows->setHorizontalHeaderLabels({ tr("Resume"), tr("Name"), tr("Email"), tr("Phone"),
+                                            tr("Job (id or title)"), tr("Source") });
+        m_rows->setRowCount(int(drafts.size()));
+        m_rows->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
+                                | QAbstractItemView::AnyKeyPressed);
+        for (int r = 0; r < drafts.size(); ++r) {
+            const ResumeFolder::Draft &d = drafts[r];
+            const QStringList cells = { QFileInfo(d.candidate.resumeFile).fileName(),
+                                        d.candidate.name,
+                                        d.candidate.email,
+                                        d.candidate.phone,
+                                        d.jobCell,
+                                        d.source };
+            for (int c = 0; c < kResumeColumns; ++c) {
+                auto *item = new QTableWidgetItem(cells[c]);
+                if (c == 0) {
+                    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+                    item->setData(Qt::ToolTipRole, d.candidate.resumeFile);
+                }
+                m_rows->setItem(r, c, item);
+            }
+        }
+        m_rows->resizeColumnsToContents();
+        return;
+    }
     const SheetTable &table = m_run->table();
     QStringList labels;
     for (int i = 0; i < table.header.size(); ++i)
@@ -252,10 +309,47 @@ void ImportDialog::showTable()
     m_rows->setVerticalHeaderLabels(lines);
 }
 
+void ImportDialog::onCellEdited(QTableWidgetItem *item)
+{
+    if (!m_run->isResumes() || m_run->stage() != ImportRun::Stage::Ready)
+        return;
+    ResumeFolder::Draft draft = m_run->drafts().value(item->row());
+    const QString text = item->text().trimmed();
+    switch (item->column()) {
+    case 1:
+        draft.candidate.name = text;
+        break;
+    case 2:
+        draft.candidate.email = text;
+        break;
+    case 3:
+        draft.candidate.phone = text;
+        break;
+    case 4:
+        draft.jobCell = text;
+        break;
+    case 5:
+        draft.source = text;
+        break;
+    default:
+        return;
+    }
+    m_run->setDraft(item->row(), draft);
+}
+
+int ImportDialog::columnOf(const QString &field) const
+{
+    if (!m_run->isResumes())
+        return qMax(0, SheetImport::columnOf(m_run->columns(), field));
+    static const QStringList fields
+        = { u"resume"_s, u"name"_s, u"email"_s, u"phone"_s, u"job_id"_s, u"source"_s };
+    return qMax(0, int(fields.indexOf(field)));
+}
+
 void ImportDialog::showChecked()
 {
+    const QSignalBlocker quiet(m_rows);
     const QList<SheetImport::Row> &rows = m_run->rows();
-    const QList<ColumnMapping> &columns = m_run->columns();
     const QBrush problem(QColor(0xfe, 0xe2, 0xe2));
     int withProblems = 0;
     for (int r = 0; r < rows.size() && r < m_rows->rowCount(); ++r) {
@@ -272,7 +366,7 @@ void ImportDialog::showChecked()
         // Each problem on the cell it comes from; one with no column (a
         // required field no column gives) on the row's first cell.
         for (const QString &field : problems.fields()) {
-            const int column = qMax(0, SheetImport::columnOf(columns, field));
+            const int column = columnOf(field);
             QTableWidgetItem *item = m_rows->item(r, column);
             if (!item) {
                 item = new QTableWidgetItem;
@@ -285,13 +379,16 @@ void ImportDialog::showChecked()
         }
     }
     const int ready = m_run->readyCount();
+    const QString fix = m_run->isResumes()
+        ? tr("Fix them here, or they are not sent.")
+        : tr("They are not sent; fix them in the sheet and import it again.");
     m_summary->setText(withProblems == 0
                            ? tr("%n row(s), all ready to send.", nullptr, ready)
                            : tr("%1 ready to send; %2 need attention: their marked cells say "
-                                "why (hover over them). They are not sent; fix them in the "
-                                "sheet and import it again.")
+                                "why (hover over them). %3")
                                  .arg(ready)
-                                 .arg(withProblems));
+                                 .arg(withProblems)
+                                 .arg(fix));
     setTone(m_summary, withProblems == 0 ? Tone::Plain : Tone::Warning);
     m_import->setText(tr("Import %n row(s)", nullptr, ready));
     m_import->setEnabled(ready > 0 && m_run->stage() == ImportRun::Stage::Ready

@@ -10,6 +10,7 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QTableWidget;
+class QTableWidgetItem;
 
 namespace cdesk {
 
@@ -32,11 +33,15 @@ public:
     void openFile(const QString &path);
     // Asks for the file (Dialogs::openFile), then opens it.
     void chooseFile();
+    // Many resumes (files and folders) into a review list, one row each.
+    void openResumes(const QStringList &paths);
 
 private:
     void showTable();
     void showMapping();
     void showChecked();
+    void onCellEdited(QTableWidgetItem *item);
+    int columnOf(const QString &field) const; // where a problem of this field is shown
     void showProgress();
     void fillJobs();
     void onJobChosen();

@@ -113,6 +113,7 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
             d->candidate->loadForUpdate(target);
     });
     connect(d->candidate, &CandidatePane::openSettingsRequested, this, &MainWindow::openSettings);
+    connect(d->candidate, &CandidatePane::manyResumesDropped, this, &MainWindow::openResumeReview);
     bindJobs();
 
     setPendingCount(services.workspace->outbox()->pendingCount());
@@ -135,6 +136,13 @@ HistoryPane *MainWindow::historyPane() const
 JobDirectory *MainWindow::jobDirectory() const
 {
     return d->jobs;
+}
+
+ImportDialog *MainWindow::openResumeReview(const QStringList &paths)
+{
+    ImportDialog *dialog = openImport();
+    dialog->openResumes(paths);
+    return dialog;
 }
 
 ImportDialog *MainWindow::openImport()

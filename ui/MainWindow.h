@@ -41,6 +41,8 @@ public:
     JobDirectory *jobDirectory() const;
     // File > Import candidates: a new import dialog, shown (not modal).
     ImportDialog *openImport();
+    // Many resumes dropped at once: a review list, one candidate each.
+    ImportDialog *openResumeReview(const QStringList &paths);
 
     void reloadJobs();
     void setPendingCount(int pending);

@@ -47,6 +47,20 @@ QString firstLocalFile(const QMimeData *mime)
     return {};
 }
 
+// Every local file and folder a drag carries.
+QStringList localPaths(const QMimeData *mime)
+{
+    QStringList paths;
+    if (!mime || !mime->hasUrls())
+        return paths;
+    const QList<QUrl> urls = mime->urls();
+    for (const QUrl &url : urls) {
+        if (url.isLocalFile() && !url.toLocalFile().isEmpty())
+            paths << url.toLocalFile();
+    }
+    return paths;
+}
+
 QLabel *plainLabel(const QString &objectName, QWidget *parent)
 {
     auto *label = new QLabel(parent);
@@ -76,6 +90,7 @@ public:
     }
 
     void build();
+    void take(const QMimeData *mime);
     void inspect(const QString &path);
     void onInspected(const ResumeInfo &info);
     void renderThumbnail();
@@ -417,17 +432,24 @@ bool ResumeDropZone::Private::eventFilter(QObject *watched, QEvent *event)
         return false;
     case QEvent::Drop: {
         auto *drop = static_cast<QDropEvent *>(event);
-        const QString path = firstLocalFile(drop->mimeData());
-        if (path.isEmpty())
+        if (firstLocalFile(drop->mimeData()).isEmpty())
             return false;
         drop->acceptProposedAction();
         setDropActive(false);
-        inspect(path);
+        take(drop->mimeData());
         return true;
     }
     default:
         return false;
     }
+}
+
+void ResumeDropZone::Private::take(const QMimeData *mime)
+{
+    const QStringList paths = localPaths(mime);
+    if (paths.size() > 1 || QFileInfo(paths.value(0)).isDir())
+        return Q_EMIT q->manyDropped(paths);
+    inspect(paths.value(0));
 }
 
 ResumeDropZone::ResumeDropZone(QWidget *parent)
@@ -519,13 +541,12 @@ void ResumeDropZone::dragLeaveEvent(QDragLeaveEvent *event)
 void ResumeDropZone::dropEvent(QDropEvent *event)
 {
     d->setDropActive(false);
-    const QString path = firstLocalFile(event->mimeData());
-    if (path.isEmpty()) {
+    if (firstLocalFile(event->mimeData()).isEmpty()) {
         event->ignore();
         return;
     }
     event->acceptProposedAction();
-    d->inspect(path);
+    d->take(event->mimeData());
 }
 
 } // namespace cdesk

@@ -36,6 +36,9 @@ public:
 Q_SIGNALS:
     void changed(); // the file or the link changed
     void fileAccepted(const QString &path);
+    // Several files, or a folder, dropped at once: not one candidate's
+    // resume, but many candidates to review (the window opens the list).
+    void manyDropped(const QStringList &paths);
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;

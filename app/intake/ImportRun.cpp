@@ -8,8 +8,11 @@
 #include "store/Workspace.h"
 
 #include <QFileInfo>
+
 #include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentMap>
 #include <QtConcurrent/QtConcurrentRun>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -78,6 +81,72 @@ void ImportRun::open(const QString &path, const QString &sheetName)
     }));
 }
 
+void ImportRun::openResumes(const QStringList &paths)
+{
+    m_stage = Stage::Reading;
+    m_resumes = true;
+    m_path = paths.value(0);
+    m_options.account = m_services.workspace->outbox()->account();
+    m_options.validation = m_services.session->validationOptions();
+    if (m_options.sourceForAll.isEmpty() && m_services.settings)
+        m_options.sourceForAll = m_services.settings->defaultSource();
+    const ResumeFolder::Options options = resumeOptions();
+    // Listing looks into every file's first bytes: on the worker too.
+    auto *listing = new QFutureWatcher<std::optional<QStringList>>(this);
+    auto error = std::make_shared<QString>();
+    connect(listing, &QFutureWatcherBase::finished, this, [this, listing, error, options] {
+        listing->deleteLater();
+        const std::optional<QStringList> files = listing->result();
+        if (!files || files->isEmpty()) {
+            m_stage = Stage::Empty;
+            return Q_EMIT failed(files ? tr("None of these is a resume (PDF, Word, "
+                                            "OpenDocument, RTF or text).")
+                                       : *error);
+        }
+        QList<QPair<QString, int>> work;
+        for (qsizetype i = 0; i < files->size(); ++i)
+            work.append({ files->at(i), int(i) + 1 });
+        auto *reading = new QFutureWatcher<ResumeFolder::Draft>(this);
+        connect(
+            reading, &QFutureWatcherBase::progressValueChanged, this,
+            [this, reading](int done) { Q_EMIT readProgress(done, reading->progressMaximum()); });
+        connect(reading, &QFutureWatcherBase::finished, this, [this, reading] {
+            reading->deleteLater();
+            m_drafts = reading->future().results();
+            m_stage = Stage::Ready;
+            Q_EMIT opened();
+            recheck();
+        });
+        reading->setFuture(QtConcurrent::mapped(work, [options](const QPair<QString, int> &file) {
+            return ResumeFolder::readDraft(file.first, file.second, options);
+        }));
+    });
+    listing->setFuture(QtConcurrent::run([paths, options, error] {
+        int skipped = 0;
+        return ResumeFolder::collect(paths, options.maxFiles, &skipped, error.get());
+    }));
+}
+
+void ImportRun::setDraft(int row, const ResumeFolder::Draft &draft)
+{
+    if (row < 0 || row >= m_drafts.size())
+        return;
+    m_drafts[row] = draft;
+    recheck();
+}
+
+ResumeFolder::Options ImportRun::resumeOptions() const
+{
+    ResumeFolder::Options options;
+    options.jobForAll = m_options.talentPoolForAll ? std::nullopt : m_options.jobForAll;
+    options.source = m_options.sourceForAll;
+    options.account = m_options.account;
+    options.validation = m_options.validation;
+    options.jobs = m_options.jobs;
+    options.jobsLoaded = m_options.jobsLoaded;
+    return options;
+}
+
 void ImportRun::setColumn(int column, const ColumnMapping &mapping)
 {
     if (column < 0 || column >= m_options.columns.size() || m_options.columns[column] == mapping)
@@ -104,9 +173,10 @@ void ImportRun::setSource(const QString &source)
     recheck();
 }
 
-void ImportRun::setJobs(const QList<Job> &jobs)
+void ImportRun::setJobs(const QList<Job> &jobs, bool loaded)
 {
     m_options.jobs = jobs;
+    m_options.jobsLoaded = loaded;
     recheck();
 }
 
@@ -129,6 +199,16 @@ void ImportRun::recheck()
         m_checking = false;
         Q_EMIT checked();
     });
+    if (m_resumes) {
+        watcher->setFuture(QtConcurrent::run([drafts = m_drafts, options = resumeOptions()] {
+            QList<SheetImport::Row> rows;
+            for (const ResumeFolder::Draft &draft : drafts)
+                rows << ResumeFolder::rowOf(draft, options);
+            SheetImport::markRepeatedEmails(&rows);
+            return rows;
+        }));
+        return;
+    }
     watcher->setFuture(QtConcurrent::run(
         [table = m_table, options = m_options] { return SheetImport::build(table, options); }));
 }
@@ -144,7 +224,7 @@ void ImportRun::start()
     // Only rows checked against the choices on screen are sent.
     if (m_stage != Stage::Ready || m_checking)
         return;
-    if (m_services.settings) {
+    if (m_services.settings && !m_resumes) {
         QStringList names;
         for (const ColumnMapping &mapping : std::as_const(m_options.columns))
             names << SheetImport::mappingName(mapping);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "intake/ImportLedger.h"
+#include "intake/ResumeFolder.h"
 #include "intake/SheetImport.h"
 
 #include <QElapsedTimer>
@@ -51,6 +52,14 @@ public:
     // Reads the sheet (CSV or a workbook's sheet) off the GUI thread, then
     // checks it: opened() or failed().
     void open(const QString &path, const QString &sheetName = {});
+    // Many resumes at once (files, and folders of them): each is read off the
+    // GUI thread (readProgress()) into a draft by the same autofill as the
+    // form, then checked: opened() or failed(). The recruiter fixes what is
+    // flagged with setDraft(), and sets the job and source for all or each.
+    void openResumes(const QStringList &paths);
+    bool isResumes() const { return m_resumes; }
+    const QList<ResumeFolder::Draft> &drafts() const { return m_drafts; }
+    void setDraft(int row, const ResumeFolder::Draft &draft);
     QString path() const { return m_path; }
     const SheetTable &table() const { return m_table; }
 
@@ -59,7 +68,9 @@ public:
     void setJobForAll(std::optional<qint64> job); // nullopt: the sheet's Job column
     void setTalentPoolForAll(bool on);
     void setSource(const QString &source); // for rows without one
-    void setJobs(const QList<Job> &jobs); // to find jobs by title
+    // To find jobs by title. loaded: the list is the account's (fresh or
+    // cached), not an empty one for want of an answer.
+    void setJobs(const QList<Job> &jobs, bool loaded);
     const SheetImport::Options &options() const { return m_options; }
 
     // The rows as last checked (checked() says when a new check is in).
@@ -85,6 +96,7 @@ public:
     bool writeReport(const QString &path, QString *error) const;
 
 Q_SIGNALS:
+    void readProgress(int done, int total);
     void opened();
     void failed(const QString &message);
     void checking(); // the choices changed: rows() waits for checked()
@@ -96,6 +108,7 @@ Q_SIGNALS:
 
 private:
     void recheck();
+    ResumeFolder::Options resumeOptions() const;
     void follow(qint64 id);
     void finishIfSettled();
 
@@ -103,6 +116,8 @@ private:
     Stage m_stage = Stage::Empty;
     QString m_path;
     SheetTable m_table;
+    bool m_resumes = false;
+    QList<ResumeFolder::Draft> m_drafts;
     SheetImport::Options m_options;
     QList<SheetImport::Row> m_rows;
     ImportLedger m_ledger;

@@ -27,6 +27,19 @@ public:
         ValidationOptions validation;
         ExtractLimits limits;
         int maxFiles = 2000;
+        QList<Job> jobs; // to find a draft's job by its title
+        bool jobsLoaded = false;
+    };
+
+    // What one resume gave, and what the recruiter changed in review, before
+    // the choices for the whole batch (job, source) are applied.
+    struct Draft
+    {
+        int index = 0; // numbers the row from 1
+        Candidate candidate; // the resume file, and name, email, phone, links read from it
+        QString unreadable; // why its text could not be read, or empty
+        QString jobCell; // this row's job (an id or an exact title); empty: the batch's
+        QString source; // this row's source; empty: the batch's
     };
 
     // The resumes in the folder and its subfolders, by name: files whose
@@ -35,10 +48,18 @@ public:
     // cannot be read or holds more than maxFiles resumes.
     static std::optional<QStringList> list(const QString &folder, int maxFiles, int *skipped,
                                            QString *error);
+    // Files and folders dropped together: each folder's resumes as list()
+    // finds them, and each file that is a resume type.
+    static std::optional<QStringList> collect(const QStringList &paths, int maxFiles, int *skipped,
+                                              QString *error);
 
     // One resume read into a row (its text extracted, a PDF in the helper
     // process): for a worker thread. `index` numbers the row from 1.
     static SheetImport::Row read(const QString &path, int index, const Options &options);
+    // read() in its two halves: the slow one (the text), for a worker thread,
+    static Draft readDraft(const QString &path, int index, const Options &options);
+    // and the row a draft makes with the batch's choices, checked and keyed.
+    static SheetImport::Row rowOf(const Draft &draft, const Options &options);
 };
 
 } // namespace cdesk

@@ -97,54 +97,6 @@ bool isLink(const QString &value)
 }
 
 // The job of one row: its id, the Talent Pool (nullopt), or a problem.
-std::optional<qint64> resolveJob(const QString &cell, ColumnRole role,
-                                 const SheetImport::Options &options, QString *problem)
-{
-    bool isNumber = false;
-    const qint64 id = cell.toLongLong(&isNumber);
-    if (isNumber) {
-        if (id <= 0) {
-            *problem
-                = SheetImport::tr("“%1” is not a job's id: ids are positive numbers.").arg(cell);
-            return std::nullopt;
-        }
-        if (options.jobsLoaded
-            && std::none_of(options.jobs.cbegin(), options.jobs.cend(),
-                            [id](const Job &job) { return job.id == id; })) {
-            *problem = SheetImport::tr("No job has the id %1. `candidate-desk jobs` lists them.")
-                           .arg(id);
-            return std::nullopt;
-        }
-        return id;
-    }
-    if (role == ColumnRole::JobId) {
-        *problem = SheetImport::tr("“%1” is not a job's id: ids are numbers.").arg(cell);
-        return std::nullopt;
-    }
-    if (!options.jobsLoaded) {
-        *problem = SheetImport::tr("The job list could not be loaded, so the job “%1” cannot be "
-                                   "found by its title. Use the job's id instead.")
-                       .arg(cell);
-        return std::nullopt;
-    }
-    const QString wanted = cell.simplified();
-    QList<qint64> matches;
-    for (const Job &job : options.jobs) {
-        if (job.title.simplified().compare(wanted, Qt::CaseInsensitive) == 0)
-            matches << job.id;
-    }
-    if (matches.size() == 1)
-        return matches.first();
-    if (matches.isEmpty())
-        *problem = SheetImport::tr("No job is called “%1”. Use a job's exact title or its id; "
-                                   "`candidate-desk jobs` lists them.")
-                       .arg(wanted);
-    else
-        *problem = SheetImport::tr("%1 jobs are called “%2”: use the job's id to say which.")
-                       .arg(matches.size())
-                       .arg(wanted);
-    return std::nullopt;
-}
 
 } // namespace
 
@@ -274,6 +226,55 @@ QString SheetImport::rowKey(const QString &account, const Candidate &candidate)
     // QJsonObject keeps its keys sorted: the same candidate, the same bytes.
     hash.addData(QJsonDocument(candidate.toStorageJson()).toJson(QJsonDocument::Compact));
     return u"import-"_s + QString::fromLatin1(hash.result().toHex().left(40));
+}
+
+std::optional<qint64> SheetImport::resolveJob(const QString &cell, ColumnRole role,
+                                              const Options &options, QString *problem)
+{
+    bool isNumber = false;
+    const qint64 id = cell.toLongLong(&isNumber);
+    if (isNumber) {
+        if (id <= 0) {
+            *problem
+                = SheetImport::tr("“%1” is not a job's id: ids are positive numbers.").arg(cell);
+            return std::nullopt;
+        }
+        if (options.jobsLoaded
+            && std::none_of(options.jobs.cbegin(), options.jobs.cend(),
+                            [id](const Job &job) { return job.id == id; })) {
+            *problem = SheetImport::tr("No job has the id %1. `candidate-desk jobs` lists them.")
+                           .arg(id);
+            return std::nullopt;
+        }
+        return id;
+    }
+    if (role == ColumnRole::JobId) {
+        *problem = SheetImport::tr("“%1” is not a job's id: ids are numbers.").arg(cell);
+        return std::nullopt;
+    }
+    if (!options.jobsLoaded) {
+        *problem = SheetImport::tr("The job list could not be loaded, so the job “%1” cannot be "
+                                   "found by its title. Use the job's id instead.")
+                       .arg(cell);
+        return std::nullopt;
+    }
+    const QString wanted = cell.simplified();
+    QList<qint64> matches;
+    for (const Job &job : options.jobs) {
+        if (job.title.simplified().compare(wanted, Qt::CaseInsensitive) == 0)
+            matches << job.id;
+    }
+    if (matches.size() == 1)
+        return matches.first();
+    if (matches.isEmpty())
+        *problem = SheetImport::tr("No job is called “%1”. Use a job's exact title or its id; "
+                                   "`candidate-desk jobs` lists them.")
+                       .arg(wanted);
+    else
+        *problem = SheetImport::tr("%1 jobs are called “%2”: use the job's id to say which.")
+                       .arg(matches.size())
+                       .arg(wanted);
+    return std::nullopt;
 }
 
 QList<SheetImport::Row> SheetImport::build(const SheetTable &table, const Options &options)

@@ -91,6 +91,10 @@ public:
         FieldErrors problems; // by contract field ("email", "job_id", "non_field_errors")
     };
     static QList<Row> build(const SheetTable &table, const Options &options);
+    // A Job cell: a job's id, or (role Job) the exact title of one of
+    // options.jobs. Nullopt with *problem when it names no job.
+    static std::optional<qint64> resolveJob(const QString &cell, ColumnRole role,
+                                            const Options &options, QString *problem);
     // A problem on the email of each row whose email an earlier row has.
     static void markRepeatedEmails(QList<Row> *rows);
 

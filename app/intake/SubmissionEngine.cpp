@@ -303,6 +303,11 @@ void SubmissionEngine::track(qint64 id, ApiCall *call)
     m_callEpoch.insert(id, m_limitEpoch);
 }
 
+std::optional<QDateTime> SubmissionEngine::heldUntil() const
+{
+    return heldBack() ? std::optional<QDateTime>(m_heldUntil) : std::nullopt;
+}
+
 bool SubmissionEngine::heldBack() const
 {
     return m_heldUntil.isValid() && m_clock->now() < m_heldUntil;

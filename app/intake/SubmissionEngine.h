@@ -8,6 +8,8 @@
 #include <QPointer>
 #include <QSet>
 
+#include <optional>
+
 class QTimer;
 
 namespace cdesk {
@@ -41,6 +43,8 @@ public:
     // new is sent until its Retry-After has passed. Each run of that many
     // answers that get through adds one back, up to concurrency().
     int currentLimit() const { return m_limit; }
+    // Until when a 429 holds every row back; nullopt when nothing does.
+    std::optional<QDateTime> heldUntil() const;
     // Look the email up before a create (on by default; a server without
     // GET /candidates/?email= is detected and the lookup skipped).
     void setLookupBeforeCreate(bool on) { m_lookup = on; }

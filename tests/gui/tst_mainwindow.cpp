@@ -193,6 +193,52 @@ private Q_SLOTS:
         QCOMPARE(edit(u"nameEdit"_s)->text(), QString());
     }
 
+    // Several resumes dropped at once are many candidates, not one resume:
+    // a review list opens, a row is fixed there, and each is sent once.
+    void manyResumesDropped_openTheReviewList_fixedThere_andEachSent()
+    {
+        for (ImportDialog *earlier : m_window->findChildren<ImportDialog *>())
+            earlier->close();
+        QTRY_VERIFY(m_window->findChildren<ImportDialog *>().isEmpty());
+        const QString emailA = uniqueEmail(u"dropa"_s);
+        const QString emailB = uniqueEmail(u"dropb"_s);
+        const QString a = writeFile(m_files.path(), u"drop-a.txt"_s,
+                                    u"Drop Person A\n%1\n+91 98450 63000\n"_s.arg(emailA).toUtf8());
+        const QString b
+            = writeFile(m_files.path(), u"drop-b.txt"_s, "Drop Person B\n+91 98450 63001\n");
+        auto *zone = m_window->findChild<ResumeDropZone *>();
+        const QString before = zone->filePath();
+        QMimeData mime;
+        mime.setUrls({ QUrl::fromLocalFile(a), QUrl::fromLocalFile(b) });
+        QDragEnterEvent enter(zone->rect().center(), Qt::CopyAction, &mime, Qt::LeftButton, {});
+        QApplication::sendEvent(zone, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(zone->rect().center()), Qt::CopyAction, &mime, Qt::LeftButton, {});
+        QApplication::sendEvent(zone, &drop);
+
+        auto *dialog = m_window->findChild<ImportDialog *>();
+        QVERIFY(dialog);
+        auto *summary = dialog->findChild<QLabel *>(u"importSummary"_s);
+        QTRY_VERIFY2(summary->text().contains(u"1 ready to send; 1 need attention"_s),
+                     qPrintable(summary->text()));
+        auto *rows = dialog->findChild<QTableWidget *>(u"importRows"_s);
+        QCOMPARE(rows->rowCount(), 2);
+        QCOMPARE(rows->item(1, 0)->text(), u"drop-b.txt"_s);
+        QCOMPARE(rows->item(1, 1)->text(), u"Drop Person B"_s); // read by autofill
+        QVERIFY(rows->item(1, 2)->toolTip().contains(u"does not give the candidate's email"_s));
+        rows->item(1, 2)->setText(emailB); // as the recruiter types it in the cell
+        QTRY_VERIFY2(summary->text().contains(u"2 row(s), all ready to send."_s),
+                     qPrintable(summary->text()));
+
+        dialog->findChild<QPushButton *>(u"importStart"_s)->click();
+        auto *progress = dialog->findChild<QLabel *>(u"importProgressText"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(progress->text().startsWith(u"Done: 2 sent"_s), 30000);
+        QCOMPARE(m_sandbox.countWithEmail(emailA), 1);
+        QCOMPARE(m_sandbox.countWithEmail(emailB), 1);
+        QCOMPARE(zone->filePath(), before); // the form's resume is not one of them
+        dialog->close();
+    }
+
     void droppedResume_arrivesWithTheCandidate()
     {
         const QString pdf
@@ -439,7 +485,8 @@ private Q_SLOTS:
             = writeFile(m_files.path(), u"Meera big.pdf"_s, minimalPdf(big.left(80), 8000));
         m_window->candidatePane()->form()->resumeZone()->setFilePath(pdf);
         auto *asText = m_window->findChild<QPushButton *>(u"sendAsPlainText"_s);
-        QTRY_VERIFY_WITH_TIMEOUT(asText->isVisible(), 20000);
+        QTRY_VERIFY2_WITH_TIMEOUT(asText->isVisible(), qPrintable(label(u"resumeAssist"_s)->text()),
+                                  20000);
         asText->click();
         QTRY_VERIFY_WITH_TIMEOUT(
             m_window->candidatePane()->form()->resumeZone()->filePath().endsWith(

@@ -473,7 +473,10 @@ private:
     {
         if (!m_fakeClock || !m_engine || m_engine->inFlight() > 0)
             return;
-        const auto next = m_workspace->outbox()->nextDueTime();
+        auto next = m_workspace->outbox()->nextDueTime();
+        // After a 429 the engine holds every row back, due or not.
+        if (const auto held = m_engine->heldUntil(); held && next)
+            next = qMax(*next, *held);
         if (!next || *next <= m_fakeClock->now())
             return;
         if (m_beforeTimeMoves)

@@ -3,9 +3,9 @@
 // HTTP against the sandbox on an ephemeral port, with a real SQLite store in
 // a temporary folder. Each case says what the recruiter would see: the note,
 // the draft kept or settled, the form cleared or given back.
+#include "IntakeStack.h"
 #include "SandboxFixture.h"
 #include "TestData.h"
-#include "api/ApiClient.h"
 #include "core/Clock.h"
 #include "intake/DraftKeeper.h"
 #include "intake/IntakeSession.h"
@@ -15,7 +15,6 @@
 #include "store/Workspace.h"
 
 #include <QJsonArray>
-#include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -46,38 +45,25 @@ private Q_SLOTS:
 
     void init()
     {
-        m_data = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_data->isValid());
-        m_workspace = std::make_unique<Workspace>(m_data->path(), &m_clock);
+        m_stack = std::make_unique<IntakeStack>(m_sandbox, &m_clock);
         QString error;
-        QVERIFY2(m_workspace->open(&error), qPrintable(error));
-        m_api = std::make_unique<ApiClient>(&m_network, &m_clock);
-        m_api->setEndpoint(ApiEndpoint(m_sandbox.baseUrl(), m_sandbox.token()));
-        m_engine = std::make_unique<SubmissionEngine>(m_workspace->outbox(), m_api.get(), &m_clock);
-        m_engine->setBackoff(1, 5);
-        m_engine->start();
+        QVERIFY2(m_stack->open(&error), qPrintable(error));
+        m_workspace = m_stack->workspace();
         m_session = newSession();
     }
 
-    void cleanup()
-    {
-        m_session.reset();
-        m_engine.reset();
-        m_api.reset();
-        m_workspace.reset();
-        m_data.reset();
-    }
+    void cleanup() { m_stack.reset(); }
 
     void submit_sendsTheCandidate_andSettlesTheDraft()
     {
-        QSignalSpy queued(m_session.get(), &IntakeSession::queued);
-        QSignalSpy notes(m_session.get(), &IntakeSession::noteChanged);
+        QSignalSpy queued(m_session, &IntakeSession::queued);
+        QSignalSpy notes(m_session, &IntakeSession::noteChanged);
         const Candidate c = candidate(u"create"_s);
         // Looked at when the row is queued: the engine may send it and
         // settle the draft before the spy below is checked.
         qsizetype draftsWhenQueued = -1;
         bool freeWhenQueued = false;
-        const auto look = connect(m_session.get(), &IntakeSession::queued, this, [&] {
+        const auto look = connect(m_session, &IntakeSession::queued, this, [&] {
             draftsWhenQueued = m_workspace->drafts()->list().size();
             freeWhenQueued = m_session->isFree();
         });
@@ -103,8 +89,8 @@ private Q_SLOTS:
 
     void submit_invalid_showsFieldErrors_queuesNothing_keepsTheDraft()
     {
-        QSignalSpy errors(m_session.get(), &IntakeSession::fieldErrorsFound);
-        QSignalSpy queued(m_session.get(), &IntakeSession::queued);
+        QSignalSpy errors(m_session, &IntakeSession::fieldErrorsFound);
+        QSignalSpy queued(m_session, &IntakeSession::queued);
         Candidate c = candidate(u"invalid"_s);
         c.email = u"asha at example"_s;
         m_session->edited(c, {});
@@ -120,9 +106,9 @@ private Q_SLOTS:
 
     void serverRefusal_bringsTheDraftBack_withTheServersErrors()
     {
-        QSignalSpy opened(m_session.get(), &IntakeSession::draftOpened);
-        QSignalSpy errors(m_session.get(), &IntakeSession::fieldErrorsFound);
-        QSignalSpy notes(m_session.get(), &IntakeSession::noteChanged);
+        QSignalSpy opened(m_session, &IntakeSession::draftOpened);
+        QSignalSpy errors(m_session, &IntakeSession::fieldErrorsFound);
+        QSignalSpy notes(m_session, &IntakeSession::noteChanged);
         Candidate c = candidate(u"nojob"_s);
         c.jobId = 987654; // no such job: only the server knows
         m_session->edited(c, {});
@@ -142,8 +128,8 @@ private Q_SLOTS:
         const Candidate first = candidate(u"dup"_s);
         const qint64 existing = createOnServer(first);
 
-        QSignalSpy decision(m_session.get(), &IntakeSession::decisionNeeded);
-        QSignalSpy ready(m_session.get(), &IntakeSession::updateReady);
+        QSignalSpy decision(m_session, &IntakeSession::decisionNeeded);
+        QSignalSpy ready(m_session, &IntakeSession::updateReady);
         Candidate again = first;
         again.phone = u"+919800000001"_s;
         m_session->edited(again, {});
@@ -169,8 +155,8 @@ private Q_SLOTS:
     {
         const Candidate first = candidate(u"keep"_s);
         createOnServer(first);
-        QSignalSpy decision(m_session.get(), &IntakeSession::decisionNeeded);
-        QSignalSpy notes(m_session.get(), &IntakeSession::noteChanged);
+        QSignalSpy decision(m_session, &IntakeSession::decisionNeeded);
+        QSignalSpy notes(m_session, &IntakeSession::noteChanged);
         m_session->edited(first, {});
         m_session->submit(first, {});
         QTRY_COMPARE_WITH_TIMEOUT(decision.count(), 1, kTimeoutMs);
@@ -185,7 +171,7 @@ private Q_SLOTS:
     {
         const Candidate original = candidate(u"upd"_s);
         const qint64 id = createOnServer(original);
-        QSignalSpy ready(m_session.get(), &IntakeSession::updateReady);
+        QSignalSpy ready(m_session, &IntakeSession::updateReady);
         m_session->loadForUpdate(id);
         QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, kTimeoutMs);
         const Candidate record = *ready.first().at(1).value<std::optional<Candidate>>();
@@ -194,7 +180,7 @@ private Q_SLOTS:
         state.edit.setUpdateTarget(id);
         state.edit.reset(record);
         // Unchanged: nothing is queued, and the recruiter is told why.
-        QSignalSpy notes(m_session.get(), &IntakeSession::noteChanged);
+        QSignalSpy notes(m_session, &IntakeSession::noteChanged);
         m_session->submit(record, state);
         QVERIFY(lastNote(notes).text.startsWith(u"Nothing changed"_s));
         QVERIFY(!m_session->isPreparing());
@@ -202,7 +188,7 @@ private Q_SLOTS:
         Candidate edited = record;
         edited.department = u"Payments"_s;
         state.edit.touch(CandidateField::Department);
-        QSignalSpy queued(m_session.get(), &IntakeSession::queued);
+        QSignalSpy queued(m_session, &IntakeSession::queued);
         m_session->edited(edited, state);
         m_session->submit(edited, state);
         QTRY_COMPARE_WITH_TIMEOUT(queued.count(), 1, kTimeoutMs);
@@ -222,10 +208,8 @@ private Q_SLOTS:
     {
         const Candidate typing = candidate(u"restore"_s);
         QVERIFY(m_session->saveDraft(typing, {}));
-        m_session.reset();
-
         m_session = newSession();
-        QSignalSpy opened(m_session.get(), &IntakeSession::draftOpened);
+        QSignalSpy opened(m_session, &IntakeSession::draftOpened);
         m_session->restoreLatestDraft();
         QCOMPARE(opened.count(), 1);
         QCOMPARE(opened.first().first().value<Draft>().candidate, typing);
@@ -234,7 +218,7 @@ private Q_SLOTS:
 
     void newCandidate_keepsTheWorkAsADraft()
     {
-        QSignalSpy cleared(m_session.get(), &IntakeSession::cleared);
+        QSignalSpy cleared(m_session, &IntakeSession::cleared);
         m_session->edited(candidate(u"first"_s), {});
         QVERIFY(m_session->newCandidate());
         QCOMPARE(cleared.count(), 1);
@@ -278,10 +262,9 @@ private Q_SLOTS:
     }
 
 private:
-    std::unique_ptr<IntakeSession> newSession()
+    IntakeSession *newSession()
     {
-        auto session = std::make_unique<IntakeSession>(
-            IntakeSession::Services { m_workspace.get(), m_engine.get(), m_api.get(), nullptr });
+        IntakeSession *session = m_stack->renewSession();
         session->drafts()->setDelay(0);
         return session;
     }
@@ -328,12 +311,9 @@ private:
     HttpClient m_http;
     QString m_pdf;
     FakeClock m_clock;
-    QNetworkAccessManager m_network;
-    std::unique_ptr<QTemporaryDir> m_data;
-    std::unique_ptr<Workspace> m_workspace;
-    std::unique_ptr<ApiClient> m_api;
-    std::unique_ptr<SubmissionEngine> m_engine;
-    std::unique_ptr<IntakeSession> m_session;
+    std::unique_ptr<IntakeStack> m_stack;
+    Workspace *m_workspace = nullptr; // the stack's
+    IntakeSession *m_session = nullptr; // the stack's
 };
 
 QTEST_GUILESS_MAIN(TestIntakeSession)
