@@ -292,6 +292,12 @@ void ImportCommand::queue()
             if (!batch)
                 return m_cli->fail(Cli::Failure, error);
             m_ledger.queued(batch->queued, batch->known);
+            if (!error.isEmpty())
+                m_cli->output().notice(
+                    tr("Only %n row(s) were queued: %1 Those are sent; run the same import "
+                       "again later to queue the rest (nothing is sent twice).",
+                       nullptr, int(batch->queued.size()))
+                        .arg(error));
             // Rows an earlier import queued and the server's trouble or a
             // refused token held: importing them again means "send them",
             // as `outbox --retry` would.

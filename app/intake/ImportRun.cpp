@@ -241,20 +241,35 @@ void ImportRun::start()
         m_stage = Stage::Done;
         return Q_EMIT finished();
     }
+    m_queueing = true;
     m_services.session->queueBatch(
         ready, this,
         [this](const std::optional<IntakeSession::Batch> &batch, const QString &error) {
+            m_queueing = false;
             if (!batch) {
                 // Nothing was queued: the rows are as they were, and the
                 // recruiter may try again.
                 m_stage = Stage::Ready;
                 return Q_EMIT failed(error);
             }
-            m_ledger.queued(batch->queued, batch->known);
-            m_stage = Stage::Sending;
-            m_sending.start();
+            if (!error.isEmpty())
+                Q_EMIT failed(tr("Only %n row(s) were queued: %1 Those are sent; import the "
+                                 "same sheet again later to queue the rest (nothing is sent "
+                                 "twice).",
+                                 nullptr, int(batch->queued.size()))
+                                  .arg(error));
             Q_EMIT progressed();
             finishIfSettled();
+        },
+        // Each part as it is stored, before the engine can touch its rows:
+        // the ledger follows them from then on.
+        [this](const QList<Submission> &queued, const QList<Submission> &known) {
+            m_ledger.queued(queued, known);
+            if (m_stage == Stage::Queueing) {
+                m_stage = Stage::Sending;
+                m_sending.start();
+            }
+            Q_EMIT progressed();
         });
 }
 
@@ -271,7 +286,7 @@ void ImportRun::follow(qint64 id)
 
 void ImportRun::finishIfSettled()
 {
-    if (m_stage == Stage::Sending && m_ledger.counts().waiting == 0) {
+    if (m_stage == Stage::Sending && !m_queueing && m_ledger.counts().waiting == 0) {
         resume();
         m_stage = Stage::Done;
         Q_EMIT finished();

@@ -117,6 +117,7 @@ private:
     QString m_path;
     SheetTable m_table;
     bool m_resumes = false;
+    bool m_queueing = false; // parts of the batch are still going into the outbox
     QList<ResumeFolder::Draft> m_drafts;
     SheetImport::Options m_options;
     QList<SheetImport::Row> m_rows;

@@ -11,6 +11,7 @@
 
 #include <QFutureWatcher>
 #include <QLocale>
+#include <QTimer>
 #include <QtConcurrent>
 
 using namespace Qt::StringLiterals;
@@ -195,7 +196,8 @@ void IntakeSession::queue(QList<Submission> submissions, QObject *context, Queue
                });
 }
 
-void IntakeSession::queueBatch(QList<Submission> submissions, QObject *context, BatchCallback done)
+void IntakeSession::queueBatch(QList<Submission> submissions, QObject *context, BatchCallback done,
+                               PartCallback onPart)
 {
     Outbox *outbox = m_services.workspace->outbox();
     // Rows the outbox holds already are not copied again; the insert looks
@@ -225,24 +227,50 @@ void IntakeSession::queueBatch(QList<Submission> submissions, QObject *context, 
     }
     auto *watcher = new QFutureWatcher<Outbox::Prepared>(this);
     connect(watcher, &QFutureWatcherBase::finished, context,
-            [this, watcher, done, batch = std::move(batch)]() mutable {
+            [this, watcher, context, done, onPart, batch = std::move(batch)]() mutable {
                 watcher->deleteLater();
                 Outbox::Prepared prepared = watcher->result();
+                if (!prepared.ok)
+                    return done(std::nullopt, prepared.error);
                 prepared.skipKnownKeys = true;
-                QString error = prepared.error;
-                const auto queued = prepared.ok ? m_services.workspace->outbox()->insertPrepared(
-                                        std::move(prepared), &error, &batch.known)
-                                                : std::nullopt;
-                if (!queued)
-                    return done(std::nullopt, error);
-                batch.queued = *queued;
-                if (!batch.queued.isEmpty())
-                    m_services.engine->kick();
-                done(batch, error);
+                insertParts(Outbox::split(std::move(prepared), m_rowsPerTransaction),
+                            std::move(batch), context, std::move(done), std::move(onPart));
             });
     watcher->setFuture(QtConcurrent::run([outbox, submissions = std::move(submissions)] {
         return outbox->prepareFiles(submissions);
     }));
+}
+
+void IntakeSession::insertParts(QList<Outbox::Prepared> parts, Batch batch, QObject *context,
+                                BatchCallback done, PartCallback onPart)
+{
+    Outbox *outbox = m_services.workspace->outbox();
+    QString error;
+    QList<Submission> known;
+    const auto queued = outbox->insertPrepared(parts.takeFirst(), &error, &known);
+    if (!queued) {
+        for (const Outbox::Prepared &left : std::as_const(parts))
+            outbox->discard(left);
+        if (batch.queued.isEmpty())
+            return done(std::nullopt, error);
+        return done(batch, error); // what went before stays queued, and is sent
+    }
+    batch.queued << *queued;
+    batch.known << known;
+    if (onPart)
+        onPart(*queued, known);
+    if (!queued->isEmpty())
+        m_services.engine->kick();
+    if (parts.isEmpty())
+        return done(batch, QString());
+    // The next part on the next turn of the event loop: the window paints
+    // and answers in between.
+    QTimer::singleShot(0, context,
+                       [this, parts = std::move(parts), batch = std::move(batch), context,
+                        done = std::move(done), onPart = std::move(onPart)]() mutable {
+                           insertParts(std::move(parts), std::move(batch), context, std::move(done),
+                                       std::move(onPart));
+                       });
 }
 
 void IntakeSession::queuedFromDraft(const Submission &row, const DraftState &state, qint64 draftId)

@@ -4,6 +4,7 @@
 #include "model/DraftState.h"
 #include "model/Submission.h"
 #include "store/DraftStore.h"
+#include "store/Outbox.h"
 
 #include <QHash>
 #include <QObject>
@@ -104,7 +105,19 @@ public:
     };
     using BatchCallback
         = std::function<void(const std::optional<Batch> &batch, const QString &error)>;
-    void queueBatch(QList<Submission> submissions, QObject *context, BatchCallback done);
+    // The rows go in parts of rowsPerTransaction(), one transaction each with
+    // the event loop turning in between, so a 5,000-row sheet does not stall
+    // the window; the engine may send a part while the next goes in. When a
+    // part fails, what went before stays queued (and is sent): done gets
+    // those rows and the error; std::nullopt only when nothing was queued.
+    // onPart (optional) hears of each part as it is stored, before the
+    // engine may send its rows.
+    using PartCallback
+        = std::function<void(const QList<Submission> &queued, const QList<Submission> &known)>;
+    void queueBatch(QList<Submission> submissions, QObject *context, BatchCallback done,
+                    PartCallback onPart = {});
+    void setRowsPerTransaction(int rows) { m_rowsPerTransaction = qMax(1, rows); }
+    int rowsPerTransaction() const { return m_rowsPerTransaction; }
 
     // Keeps what is typed as a draft and starts an empty form. False when the
     // draft cannot be saved (a full disk): the form stays as it is.
@@ -140,6 +153,8 @@ Q_SIGNALS:
     void draftsChanged();
 
 private:
+    void insertParts(QList<Outbox::Prepared> parts, Batch batch, QObject *context,
+                     BatchCallback done, PartCallback onPart);
     void note(const QString &text, Note::Tone tone, bool offerSettings = false);
     void setPreparing(bool preparing);
     void queuedFromDraft(const Submission &queued, const DraftState &state, qint64 draftId);
@@ -156,6 +171,7 @@ private:
     qint64 m_lastQueued = 0; // the progress follows this one
     Candidate m_current; // what the form holds, as last reported
     bool m_preparing = false;
+    int m_rowsPerTransaction = 250;
 };
 
 } // namespace cdesk

@@ -219,6 +219,40 @@ std::optional<QList<Submission>> Outbox::insertPrepared(Prepared prepared, QStri
     return inserted;
 }
 
+QList<Outbox::Prepared> Outbox::split(Prepared prepared, int rowsPerPart)
+{
+    if (!prepared.ok || prepared.submissions.size() <= rowsPerPart)
+        return { std::move(prepared) };
+    QHash<QString, QString> dirOfFolder; // a copy's folder name -> its path
+    for (const QString &dir : std::as_const(prepared.copyDirs))
+        dirOfFolder.insert(QFileInfo(dir).fileName(), dir);
+    QList<Prepared> parts;
+    for (qsizetype i = 0; i < prepared.submissions.size(); ++i) {
+        if (i % rowsPerPart == 0) {
+            Prepared part;
+            part.ok = true;
+            part.skipKnownKeys = prepared.skipKnownKeys;
+            parts << part;
+        }
+        Prepared &part = parts.last();
+        const Submission &s = prepared.submissions[i];
+        part.submissions << s;
+        if (!s.candidate.resumeFile.isEmpty()) {
+            const QString dir = dirOfFolder.take(ResumeCopies::folderOf(s.candidate.resumeFile));
+            if (!dir.isEmpty())
+                part.copyDirs << dir;
+        }
+    }
+    // A copy no row names (none should be) goes with the first part.
+    parts.first().copyDirs << dirOfFolder.values();
+    return parts;
+}
+
+void Outbox::discard(const Prepared &prepared) const
+{
+    m_copies.discard(prepared.copyDirs);
+}
+
 bool Outbox::prepare(Submission *s, const QDateTime &now, QString *copyDir, QString *error) const
 {
     if (!m_copies.copy(s, copyDir, error))

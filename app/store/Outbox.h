@@ -85,6 +85,11 @@ public:
         bool skipKnownKeys = false;
     };
     Prepared prepareFiles(QList<Submission> submissions) const;
+    // A large batch in parts of at most rowsPerPart rows, each with the
+    // copies of its own rows, to insert one transaction at a time.
+    static QList<Prepared> split(Prepared prepared, int rowsPerPart);
+    // The copies of prepared rows that will not be inserted.
+    void discard(const Prepared &prepared) const;
     // *known (when given) gets the stored rows that were left out.
     std::optional<QList<Submission>> insertPrepared(Prepared prepared, QString *error,
                                                     QList<Submission> *known = nullptr);

@@ -9,6 +9,7 @@
 #include "CandidateForm.h"
 #include "CandidatePane.h"
 #include "ResumeDropZone.h"
+#include "StallProbe.h"
 #include "TestData.h"
 #include "api/ApiClient.h"
 #include "core/Clock.h"
@@ -47,31 +48,11 @@ Figures measure(CandidatePane *pane, const QString &path, int runs)
     double worstStall = 0;
     for (int i = 0; i < runs; ++i) {
         pane->newCandidate();
-        QElapsedTimer clock;
-        QElapsedTimer sinceTick;
-        double stall = 0;
-        QTimer ticker;
-        ticker.setInterval(5);
-        QObject::connect(&ticker, &QTimer::timeout, [&] {
-            stall = std::max(stall, sinceTick.nsecsElapsed() / 1e6 - 5.0);
-            sinceTick.restart();
-        });
-        QEventLoop loop;
-        QTimer poll;
-        poll.setInterval(1);
-        QObject::connect(&poll, &QTimer::timeout, [&] {
-            if (!pane->form()->candidate().name.isEmpty())
-                loop.quit();
-        });
-        QTimer::singleShot(30000, &loop, &QEventLoop::quit);
-        clock.start();
-        sinceTick.start();
-        ticker.start();
-        poll.start();
-        pane->form()->resumeZone()->setFilePath(path);
-        loop.exec();
-        times.append(clock.nsecsElapsed() / 1e6);
-        worstStall = std::max(worstStall, stall);
+        bench::StallProbe probe;
+        probe.runUntil([&] { return !pane->form()->candidate().name.isEmpty(); }, 30000,
+                       [&] { pane->form()->resumeZone()->setFilePath(path); });
+        times.append(probe.elapsedMs);
+        worstStall = std::max(worstStall, probe.worstMs);
     }
     std::sort(times.begin(), times.end());
     return { times.at(times.size() / 2), worstStall };

@@ -9,9 +9,11 @@
 #include "intake/ImportRun.h"
 #include "intake/IntakeSession.h"
 #include "intake/SubmissionEngine.h"
+#include "store/Database.h"
 #include "store/Outbox.h"
 #include "store/Workspace.h"
 
+#include <QDir>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -78,6 +80,9 @@ private Q_SLOTS:
             = writeFile(m_files.path(), u"same-email.txt"_s,
                         u"Twice Person\n%1\n+91 98450 62001\n"_s.arg(emails[0]).toUtf8());
 
+        // Queued ten rows a transaction: the engine sends the first rows while
+        // the next go in, and the run hears of them all.
+        m_stack->session()->setRowsPerTransaction(10);
         QSignalSpy failed(m_run.get(), &ImportRun::failed);
         QSignalSpy checked(m_run.get(), &ImportRun::checked);
         m_run->openResumes({ folder, noEmail, twice });
@@ -134,6 +139,49 @@ private Q_SLOTS:
         QCOMPARE(onServer.value(u"job_id"_s).toInteger(), 101);
         QCOMPARE(onServer.value(u"source"_s).toString(), u"Agency"_s);
         QCOMPARE(onServer[u"resume_file"_s][u"filename"_s].toString(), u"same-email.txt"_s);
+    }
+
+    // The outbox refuses the second transaction of a sheet (a full disk):
+    // the first part stays queued and is sent, the rest is not queued, no
+    // copy of its resumes is left, and the run says so.
+    void aPartRefusedByTheStore_keepsWhatWentBefore_andSaysSo()
+    {
+        const QString folder = m_files.filePath(u"parts"_s);
+        QByteArray sheet = "Name,Email,Phone,Resume\r\n";
+        QStringList emails;
+        for (int i = 0; i < 30; ++i) {
+            emails << uniqueEmail(u"part"_s);
+            QVERIFY(!writeFile(folder, u"cv%1.pdf"_s.arg(i), minimalPdf("Part Person")).isEmpty());
+            sheet += u"Part Person %1,%2,+91 98450 %3,cv%1.pdf\r\n"_s.arg(i)
+                         .arg(emails.last())
+                         .arg(64000 + i)
+                         .toUtf8();
+        }
+        const QString csv = writeFile(folder, u"parts.csv"_s, sheet);
+        m_stack->session()->setRowsPerTransaction(10);
+        int inserts = 0;
+        m_stack->workspace()->database()->setFaultInjector([&inserts](const QString &sql) {
+            return sql.startsWith(u"INSERT INTO submissions"_s) && ++inserts == 11;
+        });
+        QSignalSpy checked(m_run.get(), &ImportRun::checked);
+        QSignalSpy failed(m_run.get(), &ImportRun::failed);
+        QSignalSpy finished(m_run.get(), &ImportRun::finished);
+        m_run->open(csv);
+        QTRY_COMPARE_WITH_TIMEOUT(checked.count(), 1, kTimeoutMs);
+        QCOMPARE(m_run->readyCount(), 30);
+        m_run->start();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+        QCOMPARE(failed.count(), 1);
+        QVERIFY2(failed.first().first().toString().startsWith(u"Only 10 row(s) were queued"_s),
+                 qPrintable(failed.first().first().toString()));
+        QCOMPARE(m_run->ledger().counts().sent, 10);
+        QCOMPARE(m_run->ledger().counts().ready, 20); // checked, not queued
+        for (int i = 0; i < 30; ++i)
+            QCOMPARE(m_sandbox.countWithEmail(emails[i]), i < 10 ? 1 : 0);
+        // Copies only for the rows stored.
+        const QStringList copies = QDir(m_stack->dataDir() + u"/outbox-files"_s)
+                                       .entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        QVERIFY2(copies.size() <= 10, qPrintable(copies.join(u", "_s)));
     }
 
     void nothingThatIsAResume_failsInPlainWords()
