@@ -142,6 +142,14 @@ ImportDialog::ImportDialog(const ImportRun::Services &services, JobDirectory *jo
     connect(m_run, &ImportRun::failed, this, [this](const QString &message) {
         m_file->setText(message);
         setTone(m_file, Tone::Problem);
+        if (m_run->stage() == ImportRun::Stage::Ready) { // nothing was queued: try again
+            m_mapping->setEnabled(true);
+            m_job->setEnabled(true);
+            m_source->setEnabled(true);
+            m_cancelImport->hide();
+            m_pause->hide();
+            showChecked();
+        }
     });
     connect(m_run, &ImportRun::checking, this, [this] {
         m_import->setEnabled(false);
@@ -157,6 +165,7 @@ ImportDialog::ImportDialog(const ImportRun::Services &services, JobDirectory *jo
         m_cancelImport->show();
         m_pause->show();
         m_progress->show();
+        m_rows->setEditTriggers(QAbstractItemView::NoEditTriggers); // what is sent is sent
         showProgress();
     });
     connect(m_run, &ImportRun::progressed, this, &ImportDialog::showProgress);

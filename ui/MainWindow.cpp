@@ -121,7 +121,13 @@ MainWindow::MainWindow(const Services &services, QWidget *parent)
     reloadJobs();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The engine outlives the window: an import dialog closed with it
+    // resumes the engine, whose news must not reach this half-gone window.
+    if (d->services.engine)
+        d->services.engine->disconnect(this);
+}
 
 CandidatePane *MainWindow::candidatePane() const
 {

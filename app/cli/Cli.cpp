@@ -223,6 +223,9 @@ bool Cli::takeLock()
 void Cli::startEngine()
 {
     m_engine = m_account->engine();
+    // --wait counts from here: reading resumes or waiting for another copy
+    // is not time the server kept anything waiting.
+    m_lastProgress = m_account->clock()->now();
     // A store that keeps refusing (a full disk, a database another program
     // holds) is waited out as long as --wait says, like a server that asks
     // to wait; then the command says so instead of waiting forever.
@@ -279,7 +282,11 @@ bool Cli::waitsTooLong(const QDateTime &nextAttempt) const
 {
     if (m_waitSeconds == 0)
         return true;
-    return nextAttempt > m_lastProgress.addSecs(m_waitSeconds);
+    // A 429 holds every row back, due or not, until its Retry-After.
+    QDateTime due = nextAttempt;
+    if (const auto held = m_engine ? m_engine->heldUntil() : std::nullopt)
+        due = qMax(due, *held);
+    return due > m_lastProgress.addSecs(m_waitSeconds);
 }
 
 } // namespace cdesk

@@ -356,9 +356,10 @@ void ImportCommand::send()
         },
         [this](bool overdue) {
             // Rows are sent oldest first: the first waiting ones tell the
-            // progress, without reading thousands of rows at every look.
+            // progress, without reading thousands of rows at every look;
+            // the last look reads them all, so the summary is true.
             constexpr qsizetype kLookedAt = 200;
-            for (const qint64 id : m_ledger.waitingIds().mid(0, kLookedAt))
+            for (const qint64 id : m_ledger.waitingIds().mid(0, overdue ? -1 : kLookedAt))
                 onChanged(id);
             if (overdue)
                 finish();

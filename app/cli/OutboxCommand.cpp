@@ -44,13 +44,17 @@ void OutboxCommand::retry()
         m_cli->output().print(
             tr("Another Candidate Desk (a window or a command line) is sending the outbox; "
                "waiting for it."));
-    m_cli->waitForOtherCopy([this] { drain(); },
-                            [this, outbox](bool overdue) {
-                                const auto next = outbox->nextDueTime();
-                                const bool inFlight = outbox->unsent().sending > 0;
-                                if ((!inFlight && (!next || m_cli->waitsTooLong(*next))) || overdue)
-                                    finish();
-                            });
+    m_cli->waitForOtherCopy(
+        [this] { drain(); },
+        [this, outbox](bool overdue) {
+            const auto next = outbox->nextDueTime();
+            const bool inFlight = outbox->unsent().sending > 0;
+            // A row due now is the other copy's to try
+            // (--wait 0 too); one due later may be too far.
+            const bool dueNow = next && *next <= m_cli->account()->clock()->now();
+            if ((!inFlight && !dueNow && (!next || m_cli->waitsTooLong(*next))) || overdue)
+                finish();
+        });
 }
 
 void OutboxCommand::drain()

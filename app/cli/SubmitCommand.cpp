@@ -150,6 +150,8 @@ void SubmitCommand::followEngine()
                 if (id == m_watched)
                     checkWatched();
             });
+    // Held back by another row's 429, the row may not be tried within --wait.
+    connect(m_cli->engine(), &SubmissionEngine::idle, this, &SubmitCommand::checkWatched);
 }
 
 void SubmitCommand::checkWatched()
@@ -161,9 +163,15 @@ void SubmitCommand::checkWatched()
     case SubmissionState::Sending:
         return; // in flight
     case SubmissionState::Pending:
-        // Not tried yet, or tried and due again within --wait: keep waiting.
-        if (row->attempts == 0 || !m_cli->waitsTooLong(row->nextAttemptAt))
+        // Not tried yet (unless a 429 holds it past --wait), or tried and
+        // due again within --wait: keep waiting.
+        if (row->attempts == 0) {
+            const auto held = m_cli->engine() ? m_cli->engine()->heldUntil() : std::nullopt;
+            if (!held || !m_cli->waitsTooLong(*held))
+                return;
+        } else if (!m_cli->waitsTooLong(row->nextAttemptAt)) {
             return;
+        }
         return m_cli->report(*row);
     default:
         return m_cli->report(*row);

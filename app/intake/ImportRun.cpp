@@ -269,6 +269,8 @@ void ImportRun::start()
                 m_stage = Stage::Sending;
                 m_sending.start();
             }
+            if (m_cancelRequested)
+                return cancelWaiting(); // before the engine can claim them
             Q_EMIT progressed();
         });
 }
@@ -295,8 +297,16 @@ void ImportRun::finishIfSettled()
 
 void ImportRun::cancel()
 {
-    if (m_stage != Stage::Sending)
+    if (m_stage != Stage::Queueing && m_stage != Stage::Sending)
         return;
+    // Parts still going into the outbox are cancelled as each is stored.
+    m_cancelRequested = true;
+    cancelWaiting();
+    finishIfSettled();
+}
+
+void ImportRun::cancelWaiting()
+{
     Outbox *outbox = m_services.workspace->outbox();
     for (const qint64 id : m_ledger.waitingIds()) {
         // Pending rows go; a row in flight cannot be called back, and
@@ -307,7 +317,6 @@ void ImportRun::cancel()
         }
     }
     Q_EMIT progressed();
-    finishIfSettled();
 }
 
 void ImportRun::pause()

@@ -82,8 +82,9 @@ public:
     // Queues the ready rows and follows them: started(), progressed()...,
     // finished(). The mapping is remembered for the next sheet like this one.
     void start();
-    // Rows not sent yet are cancelled in the outbox; a row in flight ends
-    // as the server answers it.
+    // Rows not sent yet are cancelled in the outbox (rows still being
+    // queued, as they are stored); a row in flight ends as the server
+    // answers it.
     void cancel();
     // Holds the outbox while sending (the form's rows too; the window says
     // so): calls in flight end as the server answers, nothing new goes out
@@ -111,6 +112,7 @@ private:
     ResumeFolder::Options resumeOptions() const;
     void follow(qint64 id);
     void finishIfSettled();
+    void cancelWaiting();
 
     Services m_services;
     Stage m_stage = Stage::Empty;
@@ -118,6 +120,7 @@ private:
     SheetTable m_table;
     bool m_resumes = false;
     bool m_queueing = false; // parts of the batch are still going into the outbox
+    bool m_cancelRequested = false; // Stop: what is stored from now on is cancelled too
     QList<ResumeFolder::Draft> m_drafts;
     SheetImport::Options m_options;
     QList<SheetImport::Row> m_rows;

@@ -226,23 +226,27 @@ void IntakeSession::queueBatch(QList<Submission> submissions, QObject *context, 
         }
     }
     auto *watcher = new QFutureWatcher<Outbox::Prepared>(this);
-    connect(watcher, &QFutureWatcherBase::finished, context,
-            [this, watcher, context, done, onPart, batch = std::move(batch)]() mutable {
+    // The rows are queued to the end even when the caller goes away (a
+    // dialog closed mid-way: closing is not Stop); only its callbacks are
+    // not called then.
+    connect(watcher, &QFutureWatcherBase::finished, this,
+            [this, watcher, guard = QPointer<QObject>(context), done, onPart,
+             batch = std::move(batch)]() mutable {
                 watcher->deleteLater();
                 Outbox::Prepared prepared = watcher->result();
                 if (!prepared.ok)
-                    return done(std::nullopt, prepared.error);
+                    return guard ? done(std::nullopt, prepared.error) : void();
                 prepared.skipKnownKeys = true;
                 insertParts(Outbox::split(std::move(prepared), m_rowsPerTransaction),
-                            std::move(batch), context, std::move(done), std::move(onPart));
+                            std::move(batch), guard, std::move(done), std::move(onPart));
             });
     watcher->setFuture(QtConcurrent::run([outbox, submissions = std::move(submissions)] {
         return outbox->prepareFiles(submissions);
     }));
 }
 
-void IntakeSession::insertParts(QList<Outbox::Prepared> parts, Batch batch, QObject *context,
-                                BatchCallback done, PartCallback onPart)
+void IntakeSession::insertParts(QList<Outbox::Prepared> parts, Batch batch,
+                                QPointer<QObject> context, BatchCallback done, PartCallback onPart)
 {
     Outbox *outbox = m_services.workspace->outbox();
     QString error;
@@ -251,21 +255,23 @@ void IntakeSession::insertParts(QList<Outbox::Prepared> parts, Batch batch, QObj
     if (!queued) {
         for (const Outbox::Prepared &left : std::as_const(parts))
             outbox->discard(left);
+        if (!context)
+            return;
         if (batch.queued.isEmpty())
             return done(std::nullopt, error);
         return done(batch, error); // what went before stays queued, and is sent
     }
     batch.queued << *queued;
     batch.known << known;
-    if (onPart)
+    if (onPart && context)
         onPart(*queued, known);
     if (!queued->isEmpty())
         m_services.engine->kick();
     if (parts.isEmpty())
-        return done(batch, QString());
+        return context ? done(batch, QString()) : void();
     // The next part on the next turn of the event loop: the window paints
     // and answers in between.
-    QTimer::singleShot(0, context,
+    QTimer::singleShot(0, this,
                        [this, parts = std::move(parts), batch = std::move(batch), context,
                         done = std::move(done), onPart = std::move(onPart)]() mutable {
                            insertParts(std::move(parts), std::move(batch), context, std::move(done),

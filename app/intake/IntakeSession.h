@@ -8,6 +8,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 
 #include <functional>
 #include <memory>
@@ -153,7 +154,7 @@ Q_SIGNALS:
     void draftsChanged();
 
 private:
-    void insertParts(QList<Outbox::Prepared> parts, Batch batch, QObject *context,
+    void insertParts(QList<Outbox::Prepared> parts, Batch batch, QPointer<QObject> context,
                      BatchCallback done, PartCallback onPart);
     void note(const QString &text, Note::Tone tone, bool offerSettings = false);
     void setPreparing(bool preparing);

@@ -50,6 +50,11 @@ std::optional<QStringList> ResumeFolder::collect(const QStringList &paths, int m
     for (const QString &path : paths) {
         const QFileInfo info(path);
         if (info.isDir()) {
+            if (found.size() >= maxFiles) {
+                *error = tr("More than %L1 resumes at once; add them in smaller groups.")
+                             .arg(maxFiles);
+                return std::nullopt;
+            }
             int skippedHere = 0;
             const auto inFolder = list(path, maxFiles - int(found.size()), &skippedHere, error);
             if (!inFolder)

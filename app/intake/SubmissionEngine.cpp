@@ -48,10 +48,12 @@ SubmissionEngine::~SubmissionEngine()
 
 void SubmissionEngine::setConcurrency(int n)
 {
-    m_concurrency = qBound(1, n, 16);
-    m_limit = m_concurrency;
-    m_okSinceChange = 0;
-    ++m_limitEpoch;
+    n = qBound(1, n, 16);
+    if (n == m_concurrency)
+        return; // any settings change comes here: a 429's slowdown stays
+    const bool atFull = m_limit >= m_concurrency;
+    m_concurrency = n;
+    m_limit = atFull ? n : qMin(m_limit, n);
     kick();
 }
 
@@ -246,6 +248,7 @@ void SubmissionEngine::lookupThenCreate(const Submission &submission)
     connect(call, &ApiCall::finished, this, [this, submission](const ApiResult &result) {
         m_calls.remove(submission.id);
         if (result.ok() && !result.candidates.isEmpty()) {
+            m_callEpoch.remove(submission.id);
             const qint64 existing = result.candidates.constFirst().id;
             const QString message = QCoreApplication::translate(
                                         "SubmissionEngine",

@@ -168,6 +168,19 @@ private Q_SLOTS:
         dialog->close();
         QTRY_VERIFY(m_window->findChildren<ImportDialog *>().isEmpty());
         QVERIFY(!m_window->findChild<QLabel *>(u"outboxCount"_s)->text().contains(u"paused"_s));
+
+        // The window quit with an import paused: the engine, which outlives
+        // it, is not left paused (and tells no half-gone window).
+        Dialogs::setNextFile(writeFile(m_files.path(), u"paused-again.csv"_s, sheet));
+        m_window->findChild<QAction *>(u"importAction"_s)->trigger();
+        ImportDialog *again = m_window->findChild<ImportDialog *>();
+        QVERIFY(again);
+        QTRY_VERIFY(again->findChild<QPushButton *>(u"importStart"_s)->isEnabled());
+        again->run()->start();
+        again->run()->pause();
+        QVERIFY(m_engine->isPaused());
+        m_window.reset();
+        QVERIFY(!m_engine->isPaused());
     }
 
     void typeACandidate_andSubmit_reachesTheSandboxAndTheHistory()

@@ -689,6 +689,9 @@ private Q_SLOTS:
         m_engine->start();
         QTRY_COMPARE_WITH_TIMEOUT(m_engine->currentLimit(), 4, kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(m_engine->inFlight(), 0, kTimeoutMs);
+        // Settings saved meanwhile (the same concurrency) keep the slowdown.
+        m_engine->setConcurrency(8);
+        QCOMPARE(m_engine->currentLimit(), 4);
         const int sentBeforeRetryAfter = sentCount();
         QVERIFY(sentBeforeRetryAfter < ids.size());
 

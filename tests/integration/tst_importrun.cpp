@@ -17,6 +17,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <memory>
 
@@ -184,6 +185,46 @@ private Q_SLOTS:
         QVERIFY2(copies.size() <= 10, qPrintable(copies.join(u", "_s)));
     }
 
+    // Stop pressed while the rows are still going into the outbox (the resume
+    // copies are being made): nothing of the import is sent.
+    void stopWhileQueueing_sendsNothing()
+    {
+        const QStringList emails = writeSheet(u"stopped"_s, 30);
+        m_stack->session()->setRowsPerTransaction(10);
+        QSignalSpy checked(m_run.get(), &ImportRun::checked);
+        QSignalSpy finished(m_run.get(), &ImportRun::finished);
+        m_run->open(m_files.filePath(u"stopped/sheet.csv"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(checked.count(), 1, kTimeoutMs);
+        m_run->start();
+        QCOMPARE(m_run->stage(), ImportRun::Stage::Queueing);
+        m_run->cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+        QCOMPARE(m_run->ledger().counts().cancelled, 30);
+        QCOMPARE(m_run->ledger().counts().sent, 0);
+        QVERIFY(flushEvents());
+        for (const QString &email : emails)
+            QCOMPARE(m_sandbox.countWithEmail(email), 0);
+    }
+
+    // The dialog closed while the parts go in (closing is not Stop): the
+    // rest is queued all the same, and every row is sent.
+    void runGoneWhileQueueing_theRestIsStillQueuedAndSent()
+    {
+        const QStringList emails = writeSheet(u"gone"_s, 30);
+        m_stack->session()->setRowsPerTransaction(10);
+        QSignalSpy checked(m_run.get(), &ImportRun::checked);
+        m_run->open(m_files.filePath(u"gone/sheet.csv"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(checked.count(), 1, kTimeoutMs);
+        connect(m_run.get(), &ImportRun::progressed, this, [this] {
+            if (m_run && m_run->stage() == ImportRun::Stage::Sending)
+                QTimer::singleShot(0, this, [this] { m_run.reset(); });
+        });
+        m_run->start();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_run, kTimeoutMs);
+        for (const QString &email : emails)
+            QTRY_COMPARE_WITH_TIMEOUT(m_sandbox.countWithEmail(email), 1, kTimeoutMs);
+    }
+
     void nothingThatIsAResume_failsInPlainWords()
     {
         const QString png = writeFile(m_files.path(), u"photo.png"_s, pngImage());
@@ -195,6 +236,30 @@ private Q_SLOTS:
     }
 
 private:
+    // A sheet of `rows` candidates with resume links, in m_files/<name>/sheet.csv.
+    QStringList writeSheet(const QString &name, int rows)
+    {
+        QByteArray sheet = "Name,Email,Phone,Resume\r\n";
+        QStringList emails;
+        for (int i = 0; i < rows; ++i) {
+            emails << uniqueEmail(name);
+            sheet
+                += u"Sheet Person %1,%2,+91 98450 %3,https://files.example.com/%1.pdf\r\n"_s.arg(i)
+                       .arg(emails.last())
+                       .arg(65000 + i)
+                       .toUtf8();
+        }
+        writeFile(m_files.filePath(name), u"sheet.csv"_s, sheet);
+        return emails;
+    }
+
+    bool flushEvents()
+    {
+        bool reached = false;
+        QTimer::singleShot(0, this, [&reached] { reached = true; });
+        return QTest::qWaitFor([&reached] { return reached; }, 5000);
+    }
+
     int rowOf(const QString &fileName) const
     {
         const QList<ResumeFolder::Draft> &drafts = m_run->drafts();
