@@ -374,11 +374,12 @@ private Q_SLOTS:
         const QString tag = u"bulk%1"_s.arg(QCoreApplication::applicationPid());
         QByteArray sheet = "Name,Email,Phone,Resume\r\n";
         for (int i = 0; i < rows; ++i)
-            sheet += u"Bulk Person %1,%2.%1@example.com,+91 9%3,https://files.example.com/%1.pdf\r\n"_s
-                         .arg(i)
-                         .arg(tag)
-                         .arg(800000000 + i)
-                         .toUtf8();
+            sheet
+                += u"Bulk Person %1,%2.%1@example.com,+91 9%3,https://files.example.com/%1.pdf\r\n"_s
+                       .arg(i)
+                       .arg(tag)
+                       .arg(800000000 + i)
+                       .toUtf8();
         const QString csv = writeFile(m_home.filePath(u"bulk"_s), u"bulk.csv"_s, sheet);
         const int before = m_sandbox.candidateCount();
         sandbox::Faults faults;
